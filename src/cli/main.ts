@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * The `coderm` binary. citty (unjs) parses flags and renders help; we wrap its runner so that user
+ * errors (CodermError, bad flags) print one line and exit 1 while bugs keep their stack.
+ */
+import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { isCodermError } from "../errors.js";
+import { VERSION } from "../version.js";
+
+// Each command is loaded lazily so `coderm --help` does not pay for SQLite, tree-sitter or the sandbox.
+const load = (name: string) => () =>
+  import(`./commands/${name}.js`).then((m: { default: CommandDef }) => m.default);
+
+export const main = defineCommand({
+  meta: {
+    name: "coderm",
+    version: VERSION,
+    description: "Unit-test rewards for code: sample solutions and tests, execute, vote.",
+  },
+  subCommands: {
+    rank: load("rank"),
+  },
+});
+
+async function cli(rawArgs: string[]): Promise<void> {
+  try {
+    if (rawArgs.includes("--help") || rawArgs.includes("-h") || rawArgs.length === 0) {
+      const { resolveSubCommandForHelp } = await import("./help.js");
+      const [cmd, parent] = await resolveSubCommandForHelp(main, rawArgs);
+      await showUsage(cmd, parent);
+      return;
+    }
+    if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
+      console.log(VERSION);
+      return;
+    }
+    await runCommand(main, { rawArgs });
+  } catch (e) {
+    if (isCodermError(e)) {
+      console.error(`coderm: ${e.message}`);
+      process.exitCode = 1;
+    } else if (e instanceof Error && e.name === "CLIError") {
+      console.error(`coderm: ${e.message} (see coderm --help)`);
+      process.exitCode = 1;
+    } else {
+      console.error(e);
+      process.exitCode = 2;
+    }
+  }
+}
+
+await cli(process.argv.slice(2));

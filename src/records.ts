@@ -1,0 +1,98 @@
+/**
+ * The shared vocabulary: every record that crosses a stage boundary, as a zod schema (for JSONL I/O)
+ * and its TypeScript type. Field names are snake_case because they are the on-disk names and match
+ * the ecosystem's files (EvalPlus, CodeRM, CodeT); one name per idea everywhere.
+ */
+import { z } from "zod";
+
+export const BENCHMARKS = ["humaneval+", "mbpp+", "humaneval", "livecodebench", "custom"] as const;
+export type Benchmark = (typeof BENCHMARKS)[number];
+
+/** A programming problem. Optional fields hold what a benchmark's ground truth needs. */
+export const ProblemSchema = z.looseObject({
+  task_id: z.string().min(1),
+  benchmark: z.enum(BENCHMARKS).optional(),
+  /** The text shown to models: for HumanEval-style tasks, the signature and docstring. */
+  prompt: z.string(),
+  /** Function the tests call; empty for stdin/stdout problems. */
+  entry_point: z.string(),
+  canonical_solution: z.string().optional(),
+  /** Ground-truth test code (HumanEval `check(candidate)`, MBPP+ assertions). */
+  test: z.string().optional(),
+  /** EvalPlus inputs: each an argument list. */
+  base_input: z.array(z.array(z.unknown())).optional(),
+  plus_input: z.array(z.array(z.unknown())).optional(),
+  atol: z.number().optional(),
+  contract: z.string().optional(),
+  /** Natural-language question used by the unit-test prompt when it differs from `prompt`. */
+  question: z.string().optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+/**
+ * One sampled solution. `solution` is the extracted program, or null with `rejected` saying why:
+ * nothing is dropped silently.
+ */
+export const SolutionSampleSchema = z.object({
+  task_id: z.string().min(1),
+  index: z.number().int().nonnegative(),
+  solution: z.string().nullable(),
+  rejected: z.string().optional(),
+  /** The raw model response, when the sample came from a model. */
+  response: z.string().optional(),
+});
+export type SolutionSample = z.infer<typeof SolutionSampleSchema>;
+
+export const TEST_FORMATS = ["unittest", "assert"] as const;
+export type TestFormat = (typeof TEST_FORMATS)[number];
+
+/**
+ * One sampled unit test. `unittest`: `test` is the source of one TestCase class with its imports.
+ * `assert`: `cases` are CodeT-style assert statements, each its own verdict; `test` joins them.
+ */
+export const UnitTestSampleSchema = z.object({
+  task_id: z.string().min(1),
+  index: z.number().int().nonnegative(),
+  format: z.enum(TEST_FORMATS).default("unittest"),
+  test: z.string().nullable(),
+  cases: z.array(z.string()).optional(),
+  rejected: z.string().optional(),
+  response: z.string().optional(),
+});
+export type UnitTestSample = z.infer<typeof UnitTestSampleSchema>;
+
+export const VERDICTS = ["pass", "fail", "error", "timeout", "crash", "invalid"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Result of one test case (a unittest method or one assert) inside a pair. */
+export const CaseResultSchema = z.object({
+  name: z.string(),
+  verdict: z.enum(VERDICTS),
+});
+export type CaseResult = z.infer<typeof CaseResultSchema>;
+
+/** The outcome of running solution `solution` of `task_id` against its unit test `test`. */
+export const PairResultSchema = z.object({
+  task_id: z.string().min(1),
+  solution: z.number().int().nonnegative(),
+  test: z.number().int().nonnegative(),
+  verdict: z.enum(VERDICTS),
+  /** True only when verdict is `pass`. */
+  passed: z.boolean(),
+  cases: z.array(CaseResultSchema).optional(),
+  duration_ms: z.number().optional(),
+  stderr: z.string().optional(),
+});
+export type PairResult = z.infer<typeof PairResultSchema>;
+
+/** Ground-truth correctness of one solution (EvalPlus semantics: `plus_status` decides). */
+export const LabelSchema = z.object({
+  task_id: z.string().min(1),
+  index: z.number().int().nonnegative(),
+  base_status: z.enum(["pass", "fail"]),
+  plus_status: z.enum(["pass", "fail"]).optional(),
+  /** Final correctness used by metrics: plus_status when present, else base_status. */
+  correct: z.boolean(),
+  details: z.string().optional(),
+});
+export type Label = z.infer<typeof LabelSchema>;
