@@ -26,8 +26,41 @@ export const ProblemSchema = z.looseObject({
   contract: z.string().optional(),
   /** Natural-language question used by the unit-test prompt when it differs from `prompt`. */
   question: z.string().optional(),
+  /** MBPP+ only: the release's assert statements (`test` holds the same text). */
+  assertion: z.string().optional(),
+  /**
+   * EvalPlus inputs exactly as released (Python JSON: NaN, Infinity, big ints and 1.0 vs 1 survive). Feed
+   * these to Python's `json.loads`; `base_input`/`plus_input` are JavaScript's lossy view of them.
+   */
+  base_input_json: z.string().optional(),
+  plus_input_json: z.string().optional(),
+  /** LiveCodeBench problems: platform, dates and decoded test cases (see `LiveCodeBenchInfoSchema`). */
+  livecodebench: z.lazy(() => LiveCodeBenchInfoSchema).optional(),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
+
+/** One LiveCodeBench test: stdin text and expected stdout, or (functional) one JSON value per line. */
+export const LiveCodeBenchTestSchema = z.object({
+  input: z.string(),
+  output: z.string(),
+  testtype: z.enum(["stdin", "functional"]),
+});
+export type LiveCodeBenchTest = z.infer<typeof LiveCodeBenchTestSchema>;
+
+/** The LiveCodeBench `code_generation_lite` fields of a problem, with test cases decoded. */
+export const LiveCodeBenchInfoSchema = z.object({
+  question_title: z.string(),
+  platform: z.enum(["leetcode", "codeforces", "atcoder"]),
+  contest_id: z.string(),
+  /** ISO 8601 date-time of the contest (the release-window filter compares these). */
+  contest_date: z.string(),
+  starter_code: z.string(),
+  difficulty: z.enum(["easy", "medium", "hard"]),
+  public_test_cases: z.array(LiveCodeBenchTestSchema),
+  private_test_cases: z.array(LiveCodeBenchTestSchema),
+  metadata: z.record(z.string(), z.unknown()),
+});
+export type LiveCodeBenchInfo = z.infer<typeof LiveCodeBenchInfoSchema>;
 
 /**
  * One sampled solution. `solution` is the extracted program, or null with `rejected` saying why:

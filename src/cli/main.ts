@@ -18,7 +18,14 @@ export const main = defineCommand({
     description: "Unit-test rewards for code: sample solutions and tests, execute, vote.",
   },
   subCommands: {
+    doctor: load("doctor"),
+    eval: load("eval"),
+    exec: load("exec"),
+    generate: load("generate"),
+    label: load("label"),
+    problems: load("problems"),
     rank: load("rank"),
+    "scale-eval": load("scale-eval"),
   },
 });
 

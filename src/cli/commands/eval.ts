@@ -1,0 +1,181 @@
+/**
+ * `coderm eval`: pass matrices + labels → the paper's tables (Markdown on stdout), and with --out the
+ * full report as summary.json, report.md and report.html.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { defineCommand } from "citty";
+import { CodermError } from "../../errors.js";
+import { loadEvalInputs } from "../../evaluate/eval-inputs.js";
+import { DEFAULT_STRATEGIES, evaluate } from "../../evaluate/summary.js";
+import { formatBadLine } from "../../io/jsonl.js";
+import { parseSummary, renderHtml, renderJson, renderMarkdown } from "../../report/index.js";
+import { isStrategyName, STRATEGIES, type StrategyName } from "../../select/index.js";
+
+function int(value: string | undefined, field: string, min = 0): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < min)
+    throw new CodermError("E_BAD_INPUT", `must be an integer ≥ ${min}, got "${value}"`, `--${field}`);
+  return v;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A one-line progress counter on a terminal; silent when stderr is a file or pipe. */
+function progress(label: string): (done: number, total: number) => void {
+  if (!process.stderr.isTTY) return () => {};
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (done < total && now - last < 100) return;
+    last = now;
+    process.stderr.write(`\r${label} ${done}/${total}${done === total ? "\n" : ""}`);
+  };
+}
+
+/** Render finished summaries side by side, as the paper's tables put benchmarks and policies in columns. */
+function combine(paths: string[], out: string | undefined, format: string): void {
+  const summaries = paths.map((p) => {
+    if (!existsSync(p)) throw new CodermError("E_BAD_INPUT", "file not found", p);
+    return parseSummary(readFileSync(p, "utf8"), p);
+  });
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "report.md"), renderMarkdown(summaries));
+    console.error(`coderm: wrote report.md to ${out}`);
+  }
+  if (format === "html")
+    throw new CodermError(
+      "E_BAD_INPUT",
+      "an HTML report shows one run: open each run's report.html",
+      "--format",
+    );
+  if (format === "json") process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
+  else process.stdout.write(renderMarkdown(summaries, { perProblem: false }));
+}
+
+export default defineCommand({
+  meta: {
+    name: "eval",
+    description:
+      "Evaluate selection: vanilla, best-of-n per strategy, curves over n and m, unit-test quality.",
+  },
+  args: {
+    problems: {
+      type: "string",
+      description: "Benchmark name (humaneval+, mbpp+, humaneval) or Problem JSONL",
+    },
+    solutions: { type: "string", description: "SolutionSample JSONL (sets N per problem)" },
+    tests: { type: "string", description: "UnitTestSample JSONL (sets M per problem)" },
+    results: { type: "string", description: "PairResult JSONL from the sandbox" },
+    matrix: { type: "string", description: "Pass-matrix JSONL instead of --results" },
+    labels: {
+      type: "string",
+      description: "Label JSONL (ground truth); without it label-based metrics are skipped",
+    },
+    strategy: {
+      type: "string",
+      description: `Comma-separated strategies (${STRATEGIES.join(", ")})`,
+      default: DEFAULT_STRATEGIES.join(","),
+    },
+    n: { type: "string", description: "Solutions per problem for best-of-n (default: all)" },
+    m: { type: "string", description: "Unit tests per problem for best-of-n (default: all)" },
+    samples: { type: "string", description: "Bootstrap repetitions", default: "100" },
+    "curve-samples": { type: "string", description: "Repetitions per curve point (default: --samples)" },
+    seed: { type: "string", description: "Random seed", default: "0" },
+    protocol: {
+      type: "enum",
+      options: ["reference", "random"],
+      default: "reference",
+      description: "reference: shuffled tests, solutions 0..n-1; random: random subsets of both",
+    },
+    "test-pool": {
+      type: "string",
+      description:
+        "Shuffle test ids 0..K-1 per problem like the reference script (100) instead of each problem's own",
+    },
+    problem: { type: "string", description: "Comma-separated task ids whose pass matrix to draw" },
+    title: { type: "string", description: "Column title (default: benchmark / policy)" },
+    policy: { type: "string", description: "Policy model name for the title" },
+    from: {
+      type: "string",
+      description:
+        "Comma-separated summary.json files to show side by side (one column each); computes nothing",
+    },
+    out: { type: "string", description: "Directory for summary.json, report.md, report.html" },
+    format: {
+      type: "enum",
+      options: ["md", "json", "html"],
+      default: "md",
+      description: "What to print on stdout",
+    },
+  },
+  async run({ args }) {
+    if (args.from) {
+      combine(list(args.from) ?? [], args.out, args.format);
+      return;
+    }
+    const strategies = list(args.strategy) ?? [];
+    for (const s of strategies) {
+      if (!isStrategyName(s)) {
+        throw new CodermError(
+          "E_BAD_INPUT",
+          `unknown strategy "${s}" (one of ${STRATEGIES.join(", ")})`,
+          "--strategy",
+        );
+      }
+    }
+    let shownBad = 0;
+    const inputs = await loadEvalInputs({
+      problems: args.problems,
+      solutions: args.solutions,
+      tests: args.tests,
+      results: args.results,
+      matrix: args.matrix,
+      labels: args.labels,
+      onBadLine: (b) => {
+        if (shownBad++ < 5) console.error(`coderm: warning: ${formatBadLine(b)}`);
+      },
+    });
+    if (shownBad > 5) console.error(`coderm: warning: ${shownBad - 5} more bad lines`);
+    if (inputs.matrices.size === 0)
+      throw new CodermError("E_BAD_INPUT", "no pass matrices to evaluate", "--results");
+    if (!args.labels)
+      console.error("coderm: no --labels: vanilla, best-of-n accuracy and unit-test quality are skipped");
+
+    const summary = evaluate(inputs.matrices, inputs.labels, {
+      strategies: strategies as StrategyName[],
+      n: int(args.n, "n", 1),
+      m: int(args.m, "m", 0),
+      samples: int(args.samples, "samples", 1),
+      curveSamples: int(args["curve-samples"], "curve-samples", 1),
+      seed: int(args.seed, "seed", 0),
+      protocol: args.protocol as "reference" | "random",
+      testPool: int(args["test-pool"], "test-pool", 0),
+      featured: list(args.problem),
+      title: args.title,
+      benchmark: inputs.benchmark,
+      policy: args.policy,
+      notes: inputs.notes,
+      onProgress: progress("best-of-n"),
+    });
+
+    if (args.out) {
+      mkdirSync(args.out, { recursive: true });
+      writeFileSync(join(args.out, "summary.json"), renderJson(summary));
+      writeFileSync(join(args.out, "report.md"), renderMarkdown(summary));
+      writeFileSync(join(args.out, "report.html"), renderHtml(summary));
+      console.error(`coderm: wrote summary.json, report.md, report.html to ${args.out}`);
+    }
+    if (args.format === "json") process.stdout.write(renderJson(summary));
+    else if (args.format === "html") process.stdout.write(renderHtml(summary));
+    else process.stdout.write(renderMarkdown(summary, { perProblem: false }));
+  },
+});

@@ -1,0 +1,138 @@
+/**
+ * `coderm exec`: run (solution, test) pairs in the sandbox. Results are appended as they complete, so a
+ * killed run keeps what finished and a rerun skips ids already in --out.
+ */
+import { createWriteStream, existsSync, readFileSync, truncateSync } from "node:fs";
+import { defineCommand } from "citty";
+import { z } from "zod";
+import { CodermError } from "../../errors.js";
+import { formatBadLine, readJsonl } from "../../io/jsonl.js";
+import { TEST_FORMATS } from "../../records.js";
+import { formatReport, type PairInput, Sandbox } from "../../sandbox/index.js";
+
+export const PairLineSchema = z.object({
+  id: z.union([z.string().min(1), z.number()]).transform(String),
+  solution: z.string(),
+  test: z.union([z.string(), z.array(z.string())]),
+  format: z.enum(TEST_FORMATS).default("unittest"),
+});
+
+function num(value: string | undefined, field: string, min: number): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const v = Number(value);
+  if (!Number.isFinite(v) || v < min)
+    throw new CodermError("E_BAD_INPUT", `must be a number ≥ ${min}, got "${value}"`, `--${field}`);
+  return v;
+}
+
+/** Ids already in a results file; a torn last line (killed mid-write) is cut off so appending stays valid. */
+export function finishedIds(file: string): Set<string> {
+  const done = new Set<string>();
+  if (!existsSync(file)) return done;
+  const text = readFileSync(file, "utf8");
+  const end = text.lastIndexOf("\n") + 1;
+  if (end < text.length) truncateSync(file, Buffer.byteLength(text.slice(0, end)));
+  for (const line of text.slice(0, end).split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const id = (JSON.parse(line) as { id?: unknown }).id;
+      if (id !== undefined) done.add(String(id));
+    } catch {
+      // not ours to judge: leave the line, it cannot match an id
+    }
+  }
+  return done;
+}
+
+export default defineCommand({
+  meta: {
+    name: "exec",
+    description: "Execute (solution, test) pairs in the sandbox; write one verdict per pair.",
+  },
+  args: {
+    pairs: { type: "string", description: 'Pair JSONL: {"id","solution","test","format"}', required: true },
+    out: {
+      type: "string",
+      description: "Result JSONL (appended; ids already there are skipped)",
+      required: true,
+    },
+    workers: { type: "string", description: "Worker processes (default: CPUs)" },
+    timeout: { type: "string", description: "Seconds per unittest pair (default 1)" },
+    "assert-timeout": { type: "string", description: "Seconds per assert case (default 0.1)" },
+    details: { type: "boolean", description: "Write per-case results, durations and stderr" },
+    parity: { type: "boolean", description: "Fork one child per pair (the reference's shape; slower)" },
+    "reference-verdicts": {
+      type: "boolean",
+      description: "Reference semantics: skipped tests pass, assertions not hardened (forgeable)",
+    },
+    "require-isolation": {
+      type: "boolean",
+      description: "Fail (E_ISOLATION) unless every isolation layer is on",
+    },
+  },
+  async run({ args }) {
+    const { records, lines, bad } = await readJsonl(args.pairs, PairLineSchema, {
+      onBadLine: (b) => console.error(`coderm: skipping ${formatBadLine(b)}`),
+    });
+    const seen = new Map<string, number>();
+    records.forEach((r, i) => {
+      const prev = seen.get(r.id);
+      if (prev !== undefined)
+        throw new CodermError(
+          "E_BAD_INPUT",
+          `duplicate id "${r.id}" (first at line ${prev})`,
+          `${args.pairs}:${lines[i]}`,
+        );
+      seen.set(r.id, lines[i]!);
+    });
+    const done = finishedIds(args.out);
+    const todo: PairInput[] = records.filter((r) => !done.has(r.id));
+    const reference = Boolean(args["reference-verdicts"]);
+    const sb = await Sandbox.start({
+      workers: num(args.workers, "workers", 1),
+      timeout: num(args.timeout, "timeout", 0.001),
+      assertTimeout: num(args["assert-timeout"], "assert-timeout", 0.001),
+      details: Boolean(args.details),
+      parity: Boolean(args.parity),
+      hardened: !reference,
+      skipIsPass: reference,
+      requireIsolation: Boolean(args["require-isolation"]),
+    });
+    console.error(formatReport(sb.isolation));
+    console.error(
+      `exec: ${todo.length} pairs to run (${done.size} already in ${args.out}, ${bad.length} bad lines skipped)`,
+    );
+    const ws = createWriteStream(args.out, { flags: "a" });
+    const onInt = () => {
+      console.error("\nexec: interrupted, stopping workers");
+      sb.kill();
+    };
+    process.once("SIGINT", onInt);
+    const t0 = Date.now();
+    let n = 0;
+    let passed = 0;
+    let last = 0;
+    try {
+      for await (const o of sb.run(todo)) {
+        n++;
+        if (o.passed) passed++;
+        const rec = args.details ? o : { id: o.id, verdict: o.verdict, passed: o.passed };
+        if (!ws.write(`${JSON.stringify(rec)}\n`))
+          await new Promise<void>((r) => ws.once("drain", () => r()));
+        const now = Date.now();
+        if (now - last > 500 || n === todo.length) {
+          last = now;
+          const rate = n / Math.max(0.001, (now - t0) / 1000);
+          process.stderr.write(
+            `\rexec: ${n}/${todo.length} pairs, ${passed} passed, ${rate.toFixed(1)} pairs/s${n === todo.length ? "\n" : ""}`,
+          );
+        }
+      }
+    } finally {
+      process.removeListener("SIGINT", onInt);
+      await new Promise<void>((r) => ws.end(r));
+      await sb.close();
+    }
+    if (todo.length === 0) console.error("exec: nothing to do");
+  },
+});

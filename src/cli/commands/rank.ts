@@ -1,0 +1,86 @@
+/**
+ * `coderm rank`: choose each task's best solution from a pass matrix — given as results JSONL, or
+ * computed by running every (solution, test) pair in the sandbox.
+ */
+import { existsSync } from "node:fs";
+import { defineCommand } from "citty";
+import { CodermError } from "../../errors.js";
+import { type BadLine, formatBadLine, readJsonl, writeJsonl } from "../../io/jsonl.js";
+import { PairResultSchema } from "../../records.js";
+import { readSolutionsFile, readTestsFile } from "../../run/inputs.js";
+import { loadProblemsArg } from "../../run/problems-arg.js";
+import { rank } from "../../run/rank.js";
+import { formatReport } from "../../sandbox/index.js";
+import { isStrategyName, STRATEGIES } from "../../select/index.js";
+
+export default defineCommand({
+  meta: { name: "rank", description: "Choose the best solution per task from a pass matrix." },
+  args: {
+    problems: { type: "string", description: "benchmark (humaneval+, mbpp+, humaneval) or Problem JSONL" },
+    solutions: {
+      type: "string",
+      required: true,
+      description: "solutions (coderm JSONL, CodeRM results, EvalPlus samples)",
+    },
+    tests: { type: "string", required: true, description: "unit tests (coderm JSONL or CodeRM results)" },
+    results: { type: "string", description: "PairResult JSONL; without it the pairs run in the sandbox" },
+    "save-results": { type: "string", description: "when running pairs, append their results here" },
+    strategy: { type: "string", default: "coderm-vote", description: `one of ${STRATEGIES.join(", ")}` },
+    raw: {
+      type: "boolean",
+      description: "CodeRM result entries are raw model responses: extract code first",
+    },
+    out: { type: "string", description: "write selected JSONL here (default: stdout)" },
+    workers: { type: "string", description: "sandbox workers (default: CPUs)" },
+    timeout: { type: "string", description: "seconds per unittest pair (default 1)" },
+    strict: { type: "boolean", description: "stop at the first bad input line" },
+    "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
+  },
+  async run({ args }) {
+    if (!isStrategyName(args.strategy))
+      throw new CodermError(
+        "E_BAD_INPUT",
+        `unknown strategy "${args.strategy}" (${STRATEGIES.join(", ")})`,
+        "--strategy",
+      );
+    const bad: BadLine[] = [];
+    const readOpts = { strict: Boolean(args.strict), onBadLine: (b: BadLine) => bad.push(b) };
+    const problems = args.problems ? (await loadProblemsArg(args.problems, readOpts)).problems : undefined;
+    const solutions = await readSolutionsFile(args.solutions, {
+      ...readOpts,
+      problems,
+      raw: Boolean(args.raw),
+    });
+    const tests = await readTestsFile(args.tests, { ...readOpts, raw: Boolean(args.raw) });
+    let results: ReturnType<typeof PairResultSchema.parse>[] | undefined;
+    if (args.results) {
+      if (!existsSync(args.results)) throw new CodermError("E_BAD_INPUT", "file not found", args.results);
+      results = (await readJsonl(args.results, PairResultSchema, readOpts)).records;
+    }
+    const out = await rank(
+      { solutions: solutions.records, tests: tests.records, tasks: problems?.map((p) => p.task_id), results },
+      {
+        strategy: args.strategy,
+        resultsFile: args["save-results"],
+        onIsolation: (r) => console.error(formatReport(r)),
+        sandbox: {
+          workers: args.workers ? Number(args.workers) : undefined,
+          timeout: args.timeout ? Number(args.timeout) : undefined,
+          requireIsolation: Boolean(args["require-isolation"]),
+          onProgress: (done, total) => {
+            if (process.stderr.isTTY && (done === total || done % 200 === 0))
+              process.stderr.write(`\rexecuted ${done}/${total} pairs${done === total ? "\n" : ""}`);
+          },
+        },
+      },
+    );
+    if (args.out) await writeJsonl(args.out, out.selected);
+    else for (const s of out.selected) process.stdout.write(`${JSON.stringify(s)}\n`);
+    for (const b of bad.slice(0, 20)) console.error(`coderm: skipped ${formatBadLine(b)}`);
+    const withChoice = out.selected.filter((s) => s.index !== null).length;
+    console.error(
+      `coderm: ranked ${out.selected.length} tasks with ${args.strategy} (${withChoice} with a choice); ` +
+        `${out.results.length} results; ${bad.length} bad input lines skipped`,
+    );
+  },
+});

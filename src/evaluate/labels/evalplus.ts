@@ -1,0 +1,151 @@
+/**
+ * EvalPlus-compatible labels for HumanEval+ and MBPP+ (evalplus `check_correctness`): each solution is run
+ * on the base inputs and on the plus inputs in the sandbox; a set passes when every output matches the
+ * canonical solution's (special oracles, float tolerance and EvalPlus's type rules apply: see labels.py)
+ * within max(min limit, factor x reference time) per input. `correct` is EvalPlus's plus verdict: base and
+ * plus both pass (what its `humaneval+`/`mbpp+` pass@k counts).
+ */
+import { CodermError } from "../../errors.js";
+import type { Label } from "../../records.js";
+import type { LabelExecutor } from "./executor.js";
+import type { GroundTruth } from "./ground-truth.js";
+import { type ProgramRun, runPrograms } from "./programs.js";
+
+export const DEFAULT_MIN_TIME_LIMIT = 4.0;
+export const DEFAULT_GT_TIME_LIMIT_FACTOR = 4.0;
+
+export interface SetResult {
+  status: "pass" | "fail" | "timeout";
+  /** Inputs tried (the failing one is the last). */
+  progress: number;
+  passed: number;
+  total: number;
+}
+
+export interface EvalPlusOutcome {
+  base: SetResult;
+  plus?: SetResult;
+}
+
+export interface EvalPlusLabelOptions {
+  executor: LabelExecutor;
+  minTimeLimit?: number;
+  gtTimeLimitFactor?: number;
+  /** Run every input instead of stopping at the first failure (EvalPlus `--test-details`). */
+  details?: boolean;
+  baseOnly?: boolean;
+  /** Programs per sandbox job (default 16). */
+  batchSize?: number;
+  /** Called as each task's batch completes. */
+  onLabels?: (labels: Label[]) => void | Promise<void>;
+}
+
+/** What one solution needs: its task's ground truth and its program text (null = no program). */
+export interface LabelRequest {
+  task_id: string;
+  index: number;
+  solution: string | null;
+}
+
+function describe(name: string, r: SetResult): string | undefined {
+  if (r.status === "pass") return undefined;
+  if (r.status === "timeout") return `${name}: timeout`;
+  return r.progress === 0
+    ? `${name}: program failed before any input`
+    : `${name}: failed on input ${r.progress - 1}`;
+}
+
+/** Turn one EvalPlus outcome into a label. */
+export function toLabel(req: { task_id: string; index: number }, o: EvalPlusOutcome): Label {
+  const base_status = o.base.status === "pass" ? "pass" : "fail";
+  const plus_status = o.plus ? (o.plus.status === "pass" ? "pass" : "fail") : undefined;
+  const details = [describe("base", o.base), o.plus ? describe("plus", o.plus) : undefined].filter(Boolean);
+  const label: Label = {
+    task_id: req.task_id,
+    index: req.index,
+    base_status,
+    correct: base_status === "pass" && (plus_status === undefined || plus_status === "pass"),
+  };
+  if (plus_status !== undefined) label.plus_status = plus_status;
+  if (details.length > 0) label.details = details.join("; ");
+  return label;
+}
+
+/** Worst-case seconds EvalPlus would give one program on one set (its process join timeout). */
+function setBudget(
+  g: GroundTruth,
+  set: "base" | "plus",
+  minLimit: number,
+  factor: number,
+  details: boolean,
+): number {
+  // Reference times are only known in aggregate here; the per-input max(min, factor*t) sum is bounded
+  // below by count*min, and the reference caps the process at 60 s anyway.
+  const sum = Math.max(g.count[set] * minLimit, factor * g.seconds[set]);
+  return Math.min(60, sum) + (details ? 3 : 2);
+}
+
+/**
+ * Label solutions against prepared ground truth. Identical programs of a task run once. Returns labels
+ * in request order.
+ */
+export async function labelEvalPlus(
+  requests: readonly LabelRequest[],
+  truth: ReadonlyMap<string, GroundTruth>,
+  options: EvalPlusLabelOptions,
+): Promise<Label[]> {
+  const minLimit = options.minTimeLimit ?? DEFAULT_MIN_TIME_LIMIT;
+  const factor = options.gtTimeLimitFactor ?? DEFAULT_GT_TIME_LIMIT_FACTOR;
+  const details = options.details ?? false;
+  const sets: Array<"base" | "plus"> = options.baseOnly ? ["base"] : ["base", "plus"];
+  for (const r of requests) {
+    if (!truth.has(r.task_id))
+      throw new CodermError("E_NO_GROUND_TRUTH", "no ground truth for task", r.task_id);
+  }
+  const runs: ProgramRun<EvalPlusOutcome>[] = [];
+  const byTask = new Map<string, LabelRequest[]>();
+  for (const r of requests) {
+    const list = byTask.get(r.task_id);
+    if (list) list.push(r);
+    else byTask.set(r.task_id, [r]);
+  }
+  for (const [taskId, list] of byTask) {
+    const g = truth.get(taskId) as GroundTruth;
+    const perProgram = sets.reduce((s, set) => s + setBudget(g, set, minLimit, factor, details), 0);
+    runs.push({
+      key: taskId,
+      programs: list.map((r) => r.solution),
+      secondsPerProgram: perProgram,
+      job: (programs) => ({
+        op: "evalplus_check",
+        blob_path: g.path,
+        programs,
+        min_time_limit: minLimit,
+        gt_time_limit_factor: factor,
+        details,
+        base_only: options.baseOnly ?? false,
+      }),
+      onKilled: (why) => {
+        const r: SetResult = { status: "timeout", progress: 0, passed: 0, total: 0 };
+        void why;
+        return { base: r, ...(options.baseOnly ? {} : { plus: r }) };
+      },
+      noProgram: () => {
+        const r: SetResult = { status: "fail", progress: 0, passed: 0, total: 0 };
+        return { base: r, ...(options.baseOnly ? {} : { plus: r }) };
+      },
+      onDone: async (outcomes) => {
+        await options.onLabels?.(list.map((r, i) => toLabel(r, outcomes[i] as EvalPlusOutcome)));
+      },
+    });
+  }
+  const results = await runPrograms(runs, options.executor, { batchSize: options.batchSize ?? 16 });
+  const out: Label[] = [];
+  const pos = new Map<string, number>();
+  for (const r of requests) {
+    const k = pos.get(r.task_id) ?? 0;
+    pos.set(r.task_id, k + 1);
+    out.push(toLabel(r, results.get(r.task_id)?.[k] as EvalPlusOutcome));
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+export {
+  DEFAULT_GT_TIME_LIMIT_FACTOR,
+  DEFAULT_MIN_TIME_LIMIT,
+  type EvalPlusLabelOptions,
+  type EvalPlusOutcome,
+  type LabelRequest,
+  labelEvalPlus,
+  type SetResult,
+  toLabel,
+} from "./evalplus.js";
+export {
+  ForkServerExecutor,
+  type ForkServerOptions,
+  type JobOutcome,
+  LABELS_KIND_FILE,
+  type LabelExecutor,
+  type LabelJob,
+} from "./executor.js";
+export {
+  datasetHash,
+  defaultCacheDir,
+  evalplusDataset,
+  type GroundTruth,
+  type GroundTruthOptions,
+  loadGroundTruth,
+} from "./ground-truth.js";
+export { type CheckOutcome, checkProgram, checkPrograms, type HumanEvalLabelOptions, labelHumanEval } from "./humaneval.js";
+export { type ProgramRun, type RunProgramsOptions, runPrograms } from "./programs.js";

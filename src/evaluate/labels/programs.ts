@@ -1,0 +1,127 @@
+/**
+ * Batching shared by every label op. A sandbox job carries one task and up to `batchSize` distinct
+ * programs (one fork per job instead of one per program is most of the speed: a fork costs 10-20 ms here).
+ * labels.py stops a batch early when a program dirtied the interpreter; the rest go out again. A batch the
+ * executor had to kill (a hang the in-process alarms could not stop) is retried one program per job, so
+ * only the culprit pays the timeout.
+ */
+import { CodermError } from "../../errors.js";
+import { type LabelExecutor, type LabelJob, runAll } from "./executor.js";
+
+export interface ProgramRun<O> {
+  /** Names the run in errors and in the result map (usually the task_id). */
+  key: string;
+  /** Programs in request order; null = nothing to run (gets `noProgram()`). Duplicates run once. */
+  programs: ReadonlyArray<string | null>;
+  /** Worst-case seconds one program may legitimately take (its reference process timeout). */
+  secondsPerProgram: number;
+  job: (programs: string[]) => LabelJob;
+  /** Outcome of a program whose own job was killed (timeout) or crashed. */
+  onKilled: (why: string) => O;
+  noProgram: () => O;
+  /** Turn one entry of the op's `results` into an outcome (default: as is). */
+  parse?: (raw: unknown) => O;
+  /** Called once all programs of this run are done, with outcomes in `programs` order. */
+  onDone?: (outcomes: O[]) => void | Promise<void>;
+}
+
+export interface RunProgramsOptions {
+  batchSize?: number;
+  /** Cap on a multi-program job's timeout, seconds (default 120). */
+  maxBatchSeconds?: number;
+  /** Added to every job's timeout for process start and transfer, seconds (default 5). */
+  slackSeconds?: number;
+}
+
+const KILLED = new Set(["timeout", "crash"]);
+
+interface OpResult {
+  results: unknown[];
+  stopped: string | null;
+}
+
+async function execute<O>(
+  run: ProgramRun<O>,
+  programs: string[],
+  executor: LabelExecutor,
+  o: Required<RunProgramsOptions>,
+): Promise<O[]> {
+  const parse = run.parse ?? ((x: unknown) => x as O);
+  const out: O[] = [];
+  let rest = programs;
+  while (rest.length > 0) {
+    const single = rest.length === 1;
+    const seconds = single
+      ? run.secondsPerProgram
+      : Math.min(run.secondsPerProgram * rest.length, Math.max(o.maxBatchSeconds, run.secondsPerProgram));
+    const r = await executor.run(run.job(rest), (seconds + o.slackSeconds) * 1000);
+    if (r.ok) {
+      const res = r.result as OpResult;
+      if (!Array.isArray(res.results) || res.results.length === 0) {
+        throw new CodermError("E_SANDBOX", "label job returned no results", run.key);
+      }
+      for (const x of res.results) out.push(parse(x));
+      rest = rest.slice(res.results.length);
+      continue;
+    }
+    if (!KILLED.has(r.error)) throw new CodermError("E_SANDBOX", `label job failed: ${r.error}`, run.key);
+    if (single) {
+      out.push(run.onKilled(r.error));
+      rest = [];
+    } else {
+      for (const p of rest) out.push(...(await execute(run, [p], executor, o)));
+      rest = [];
+    }
+  }
+  return out;
+}
+
+/** Run every program of every run; returns outcomes per run key, in each run's `programs` order. */
+export async function runPrograms<O>(
+  runs: readonly ProgramRun<O>[],
+  executor: LabelExecutor,
+  options: RunProgramsOptions = {},
+): Promise<Map<string, O[]>> {
+  const o: Required<RunProgramsOptions> = {
+    batchSize: options.batchSize ?? 16,
+    maxBatchSeconds: options.maxBatchSeconds ?? 120,
+    slackSeconds: options.slackSeconds ?? 5,
+  };
+  interface Chunk {
+    run: number;
+    programs: string[];
+  }
+  const uniques: string[][] = [];
+  const left: number[] = [];
+  const done: Map<string, O>[] = [];
+  const chunks: Chunk[] = [];
+  runs.forEach((run, i) => {
+    const u = [...new Set(run.programs.filter((p): p is string => p !== null))];
+    uniques.push(u);
+    done.push(new Map());
+    let n = 0;
+    for (let k = 0; k < u.length; k += o.batchSize) {
+      chunks.push({ run: i, programs: u.slice(k, k + o.batchSize) });
+      n++;
+    }
+    left.push(n);
+  });
+  const result = new Map<string, O[]>();
+  const finish = async (i: number) => {
+    const run = runs[i] as ProgramRun<O>;
+    const d = done[i] as Map<string, O>;
+    const outcomes = run.programs.map((p) => (p === null ? run.noProgram() : (d.get(p) as O)));
+    result.set(run.key, outcomes);
+    await run.onDone?.(outcomes);
+  };
+  for (let i = 0; i < runs.length; i++) if (left[i] === 0) await finish(i);
+  await runAll(chunks, executor.concurrency, async (c) => {
+    const run = runs[c.run] as ProgramRun<O>;
+    const outs = await execute(run, c.programs, executor, o);
+    const d = done[c.run] as Map<string, O>;
+    c.programs.forEach((p, k) => d.set(p, outs[k] as O));
+    left[c.run] = (left[c.run] as number) - 1;
+    if (left[c.run] === 0) await finish(c.run);
+  });
+  return result;
+}

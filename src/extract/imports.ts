@@ -1,0 +1,101 @@
+/**
+ * Imports of a generated test, re-emitted one binding per line (as CodeRM's `extract_imports` does),
+ * minus those that would bring in the generator's idea of the solution instead of the candidate.
+ */
+import type { Node } from "web-tree-sitter";
+
+/**
+ * Module names models use for "the code under test". CodeRM removes only `from your_module import x`
+ * (one name); chat models also write these, and any of them fails with ImportError in the sandbox.
+ */
+export const SOLUTION_MODULES: readonly string[] = [
+  "your_module",
+  "your_module_name",
+  "your_solution",
+  "your_code",
+  "your_file",
+  "my_module",
+  "my_solution",
+  "module",
+  "module_name",
+  "solution",
+  "solution_module",
+  "main",
+  "code",
+  "program",
+];
+
+export interface ImportFilter {
+  /** Bindings of this name are dropped: they would shadow the candidate's function. */
+  entryPoint?: string;
+  solutionModules?: readonly string[];
+}
+
+export interface CollectedImports {
+  lines: string[];
+  /** What was dropped and why, e.g. "from your_module import f (solution module)". */
+  dropped: string[];
+}
+
+const IMPORT_TYPES = ["import_statement", "import_from_statement", "future_import_statement"];
+
+/** Every import anywhere under `root`, in source order, one binding per line, deduplicated. */
+export function collectImports(root: Node, filter: ImportFilter): CollectedImports {
+  const solutionModules = new Set(filter.solutionModules ?? SOLUTION_MODULES);
+  const future: string[] = [];
+  const lines: string[] = [];
+  const dropped: string[] = [];
+  const seen = new Set<string>();
+  const add = (line: string, target: string[]) => {
+    if (seen.has(line)) return;
+    seen.add(line);
+    target.push(line);
+  };
+  for (const node of root.descendantsOfType(IMPORT_TYPES)) {
+    if (!node) continue;
+    if (node.type === "future_import_statement") {
+      for (const name of bindings(node)) add(`from __future__ import ${name.text}`, future);
+      continue;
+    }
+    const moduleNode = node.type === "import_from_statement" ? node.childForFieldName("module_name") : null;
+    const module = moduleNode?.text ?? "";
+    const relative = moduleNode?.type === "relative_import";
+    const fromSolution = relative || solutionModules.has(module.split(".")[0] ?? "");
+    if (node.type === "import_from_statement" && node.descendantsOfType("wildcard_import").length > 0) {
+      const line = `from ${module} import *`;
+      if (fromSolution) dropped.push(`${line} (solution module)`);
+      else add(line, lines);
+      continue;
+    }
+    for (const b of bindings(node)) {
+      const line = node.type === "import_statement" ? `import ${b.text}` : `from ${module} import ${b.text}`;
+      const top = node.type === "import_statement" && !b.alias ? (b.name.split(".")[0] ?? b.name) : undefined;
+      const bound = b.alias ?? top ?? b.name;
+      const solutionImport = node.type === "import_statement" ? solutionModules.has(bound) : fromSolution;
+      if (solutionImport) dropped.push(`${line} (solution module)`);
+      else if (filter.entryPoint && bound === filter.entryPoint)
+        dropped.push(`${line} (shadows ${filter.entryPoint})`);
+      else add(line, lines);
+    }
+  }
+  return { lines: [...future, ...lines], dropped };
+}
+
+interface Binding {
+  name: string;
+  alias?: string;
+  text: string;
+}
+
+function bindings(node: Node): Binding[] {
+  const out: Binding[] = [];
+  for (const n of node.childrenForFieldName("name")) {
+    if (!n) continue;
+    if (n.type === "aliased_import") {
+      const name = n.childForFieldName("name")?.text ?? "";
+      const alias = n.childForFieldName("alias")?.text ?? "";
+      out.push({ name, alias, text: `${name} as ${alias}` });
+    } else out.push({ name: n.text, text: n.text });
+  }
+  return out;
+}

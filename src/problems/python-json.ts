@@ -1,0 +1,283 @@
+/**
+ * JSON as Python's `json` module writes it. EvalPlus releases were produced with `json.dumps`, which emits
+ * the non-standard tokens `NaN`, `Infinity` and `-Infinity` and integers of any size; `JSON.parse` rejects
+ * the first and silently rounds the second. This parser accepts both: non-finite floats become the
+ * matching JS numbers; integers beyond 2^53 become the nearest number by default (so records stay safe for
+ * `JSON.stringify`, which throws on `bigint`) or exact `bigint`s with `{ bigint: true }`.
+ *
+ * One distinction JavaScript cannot hold is `1.0` (float) vs `1` (int). Whoever needs Python's exact values
+ * (the sandbox feeding inputs to a function) must use the raw text of the value, which `parsePythonJson`
+ * returns for every top-level key (`spans`), so nothing is lost on the way to Python's `json.loads`.
+ */
+
+export interface PythonJsonParse {
+  value: unknown;
+  /** For a top-level object: each key's value exactly as written in the source text. */
+  spans: Map<string, string>;
+}
+
+export class PythonJsonError extends Error {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(`${message} at position ${position}`);
+  }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Parse one Python-JSON document (e.g. one JSONL line). Throws `PythonJsonError` on bad input. */
+export function parsePythonJson(text: string, options: { bigint?: boolean } = {}): PythonJsonParse {
+  const p = new Parser(text, options.bigint ?? false);
+  p.ws();
+  const spans = new Map<string, string>();
+  const value = p.value(spans);
+  p.ws();
+  if (p.pos < text.length) p.fail("unexpected trailing text");
+  return { value, spans };
+}
+
+class Parser {
+  pos = 0;
+  constructor(
+    readonly s: string,
+    readonly bigint: boolean,
+  ) {}
+
+  fail(msg: string): never {
+    throw new PythonJsonError(msg, this.pos);
+  }
+
+  ws(): void {
+    const s = this.s;
+    while (this.pos < s.length) {
+      const c = s.charCodeAt(this.pos);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.pos++;
+      else break;
+    }
+  }
+
+  value(spans?: Map<string, string>): unknown {
+    const c = this.s[this.pos];
+    switch (c) {
+      case "{":
+        return this.object(spans);
+      case "[":
+        return this.array();
+      case '"':
+        return this.string();
+      case "t":
+        return this.word("true", true);
+      case "f":
+        return this.word("false", false);
+      case "n":
+        return this.word("null", null);
+      case "N":
+        return this.word("NaN", Number.NaN);
+      case "I":
+        return this.word("Infinity", Number.POSITIVE_INFINITY);
+      default:
+        if (c === "-" && this.s.startsWith("-Infinity", this.pos)) {
+          return this.word("-Infinity", Number.NEGATIVE_INFINITY);
+        }
+        if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return this.number();
+        return this.fail(
+          c === undefined ? "unexpected end of input" : `unexpected character ${JSON.stringify(c)}`,
+        );
+    }
+  }
+
+  word<T>(w: string, v: T): T {
+    if (!this.s.startsWith(w, this.pos)) this.fail(`expected ${w}`);
+    this.pos += w.length;
+    return v;
+  }
+
+  number(): number | bigint {
+    // Hand-rolled scan (a sticky regex per number dominated load time on EvalPlus's ~1M numbers).
+    const s = this.s;
+    const start = this.pos;
+    let i = start;
+    if (s.charCodeAt(i) === 0x2d) i++;
+    const intStart = i;
+    while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+    const intDigits = i - intStart;
+    if (intDigits === 0 || (intDigits > 1 && s.charCodeAt(intStart) === 0x30)) {
+      this.pos = i;
+      this.fail("bad number");
+    }
+    let isFloat = false;
+    if (s.charCodeAt(i) === 0x2e) {
+      isFloat = true;
+      const f = ++i;
+      while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+      if (i === f) {
+        this.pos = i;
+        this.fail("bad number");
+      }
+    }
+    const e = s.charCodeAt(i);
+    if (e === 0x65 || e === 0x45) {
+      isFloat = true;
+      i++;
+      const sign = s.charCodeAt(i);
+      if (sign === 0x2b || sign === 0x2d) i++;
+      const d = i;
+      while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+      if (i === d) {
+        this.pos = i;
+        this.fail("bad number");
+      }
+    }
+    this.pos = i;
+    const text = s.slice(start, i);
+    if (isFloat || intDigits < 16 || !this.bigint) return Number(text);
+    // A long integer: exact when it fits a double's integer range, else kept as bigint.
+    const big = BigInt(text);
+    return big > MAX_SAFE || big < -MAX_SAFE ? big : Number(text);
+  }
+
+  string(): string {
+    const start = this.pos;
+    const s = this.s;
+    let i = start + 1;
+    let escaped = false;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (Number.isNaN(c)) {
+        this.pos = i;
+        this.fail("unterminated string");
+      }
+      if (c === 0x5c) {
+        escaped = true;
+        i += 2;
+      } else if (c === 0x22) break;
+      else if (c < 0x20) {
+        this.pos = i;
+        this.fail("control character in string");
+      } else i++;
+    }
+    this.pos = i + 1;
+    if (!escaped) return s.slice(start + 1, i);
+    // Let JSON.parse decode escapes exactly as the spec says.
+    try {
+      return JSON.parse(s.slice(start, i + 1)) as string;
+    } catch (e) {
+      this.pos = start;
+      return this.fail(`bad string (${(e as Error).message})`);
+    }
+  }
+
+  array(): unknown[] {
+    this.pos++;
+    const out: unknown[] = [];
+    this.ws();
+    if (this.s[this.pos] === "]") {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      out.push(this.value());
+      this.ws();
+      const c = this.s[this.pos++];
+      if (c === "]") return out;
+      if (c !== ",") {
+        this.pos--;
+        this.fail("expected , or ]");
+      }
+    }
+  }
+
+  object(spans?: Map<string, string>): Record<string, unknown> {
+    this.pos++;
+    const out: Record<string, unknown> = {};
+    this.ws();
+    if (this.s[this.pos] === "}") {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      if (this.s[this.pos] !== '"') this.fail("expected a key");
+      const key = this.string();
+      this.ws();
+      if (this.s[this.pos] !== ":") this.fail("expected :");
+      this.pos++;
+      this.ws();
+      const start = this.pos;
+      // Own property even for "__proto__": a data file must not reach Object.prototype.
+      Object.defineProperty(out, key, {
+        value: this.value(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      spans?.set(key, this.s.slice(start, this.pos));
+      this.ws();
+      const c = this.s[this.pos++];
+      if (c === "}") return out;
+      if (c !== ",") {
+        this.pos--;
+        this.fail("expected , or }");
+      }
+    }
+  }
+}
+
+/**
+ * Serialise like Python's `json.dumps` with its defaults (", " and ": " separators, `ensure_ascii`, float
+ * `repr`): NaN and ±Infinity as Python writes them, bigint as its digits. Floats that JavaScript holds as integers print as integers,
+ * which is why writers prefer the raw text captured at read time.
+ */
+export function stringifyPythonJson(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  switch (typeof v) {
+    case "number":
+      if (Number.isNaN(v)) return "NaN";
+      if (v === Number.POSITIVE_INFINITY) return "Infinity";
+      if (v === Number.NEGATIVE_INFINITY) return "-Infinity";
+      return pythonFloatRepr(v);
+    case "bigint":
+      return v.toString();
+    case "string":
+      return pythonString(v);
+    case "boolean":
+      return JSON.stringify(v);
+    case "object":
+      if (Array.isArray(v)) return `[${v.map(stringifyPythonJson).join(", ")}]`;
+      return `{${Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => `${pythonString(k)}: ${stringifyPythonJson(x)}`)
+        .join(", ")}}`;
+    default:
+      throw new TypeError(`cannot serialise ${typeof v} as JSON`);
+  }
+}
+
+/** A string as `json.dumps` writes it by default: `ensure_ascii` escapes everything outside space..~. */
+export function pythonString(s: string): string {
+  return JSON.stringify(s).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * A number as Python's `repr(float)`: shortest round-trip digits (as JavaScript's), fixed notation for
+ * decimal exponents -4..15 and otherwise `1e-06` style. Integral values print as integers, since a JS
+ * number cannot say whether it was `0` or `0.0`.
+ */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return Object.is(x, -0) ? "-0.0" : String(x);
+  const [mant, expText] = x.toExponential().split("e") as [string, string];
+  const exp = Number(expText);
+  if (exp >= -4 && exp < 16) return Number.isInteger(x) ? `${x}.0` : String(x);
+  const sign = exp < 0 ? "-" : "+";
+  return `${mant}e${sign}${String(Math.abs(exp)).padStart(2, "0")}`;
+}

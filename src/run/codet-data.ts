@@ -1,0 +1,49 @@
+/**
+ * CodeT's released generations as coderm samples, with CodeT's own post-processing: solutions cut at
+ * its stop words and appended to the prompt, test samples split into their first five assert cases.
+ */
+import { join } from "node:path";
+import { CODET_CASE_LIMIT, extractAssertCases, initPython, truncateSolution } from "../extract/index.js";
+import type { BadLine, ReadOptions } from "../io/jsonl.js";
+import { CODET_FILES, readCodetSolutions, readCodetTasks, readCodetTests } from "../problems/index.js";
+import type { Problem, SolutionSample, UnitTestSample } from "../records.js";
+
+export interface CodetData {
+  problems: Problem[];
+  solutions: SolutionSample[];
+  tests: UnitTestSample[];
+  bad: BadLine[];
+}
+
+export interface CodetDataOptions extends ReadOptions {
+  /** Assert cases kept per test sample (CodeT: 5). */
+  casesPerSample?: number;
+}
+
+export async function loadCodetData(dir: string, options: CodetDataOptions = {}): Promise<CodetData> {
+  await initPython();
+  const limit = options.casesPerSample ?? CODET_CASE_LIMIT;
+  const tasks = await readCodetTasks(join(dir, CODET_FILES.testTasks), options);
+  const entry = new Map(tasks.records.map((p) => [p.task_id, p.entry_point]));
+  const solutions = await readCodetSolutions(
+    join(dir, CODET_FILES.solutions),
+    join(dir, CODET_FILES.solutionTasks),
+    { ...options, extract: (raw) => ({ text: truncateSolution(raw) }) },
+  );
+  const tests = await readCodetTests(join(dir, CODET_FILES.tests), join(dir, CODET_FILES.testTasks), {
+    ...options,
+    extractCases: (raw, taskId) => {
+      const x = extractAssertCases(raw, entry.get(taskId) ?? "", { limit });
+      return x.cases.length > 0
+        ? { cases: x.cases }
+        : { cases: [], rejected: x.rejected[0]?.reason ?? "no assert case names the entry point" };
+    },
+  });
+  return {
+    // The code-generation task file carries the prompts solutions complete (docstring examples removed).
+    problems: solutions.problems,
+    solutions: solutions.records,
+    tests: tests.records,
+    bad: [...tasks.bad, ...solutions.bad, ...tests.bad],
+  };
+}

@@ -1,0 +1,18 @@
+export {
+  buildReport,
+  bwrapArgs,
+  DEFAULT_PYTHON,
+  formatReport,
+  harnessSource,
+  prepareHarness,
+  probeBwrap,
+  SANDBOX_UID,
+} from "./isolation.js";
+export { execute, Sandbox } from "./pool.js";
+export type {
+  IsolationLayer,
+  IsolationReport,
+  PairInput,
+  PairOutcome,
+  SandboxOptions,
+} from "./types.js";

@@ -1,0 +1,281 @@
+/**
+ * The sandbox pool: dedupes pairs, groups them by solution into jobs, spreads jobs over K warm workers,
+ * replaces dead or hung workers and retries their unfinished pairs once, and streams outcomes.
+ */
+import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { CodermError } from "../errors.js";
+import type { CaseResult, Verdict } from "../records.js";
+import { buildReport, DEFAULT_PYTHON, prepareHarness, probeBwrap } from "./isolation.js";
+import type { IsolationReport, PairInput, PairOutcome, SandboxOptions } from "./types.js";
+import { type Job, WorkerDied, WorkerProcess, type WorkerResult, type WorkerSpawnOptions } from "./worker.js";
+
+const VERDICT_SET = new Set<string>(["pass", "fail", "error", "timeout", "crash", "invalid"]);
+
+interface Unit {
+  key: string;
+  format: "unittest" | "assert";
+  solution: string;
+  test?: string;
+  cases?: string[];
+  ids: string[];
+}
+
+interface PendingJob {
+  solutionKey: string;
+  units: Unit[];
+  attempt: number;
+}
+
+type LoadFailure = Omit<PairOutcome, "id">;
+
+function sha(...parts: string[]): string {
+  const h = createHash("sha1");
+  for (const p of parts) h.update(p).update("\0");
+  return h.digest("hex");
+}
+
+function assertCases(test: string | string[]): string[] {
+  return Array.isArray(test) ? test : test.split("\n").filter((l) => l.trim() !== "");
+}
+
+/** Queue of outcomes consumed by an async generator. */
+class OutcomeQueue {
+  private items: PairOutcome[] = [];
+  private wake: (() => void) | undefined;
+  push(o: PairOutcome): void {
+    this.items.push(o);
+    this.wake?.();
+  }
+  async next(): Promise<PairOutcome | undefined> {
+    while (this.items.length === 0) await new Promise<void>((r) => (this.wake = r));
+    this.wake = undefined;
+    return this.items.shift();
+  }
+  drain(): PairOutcome[] {
+    return this.items.splice(0);
+  }
+}
+
+export class Sandbox {
+  private closed = false;
+  private jobSeq = 0;
+  private readonly loadFailures = new Map<string, LoadFailure>();
+
+  private constructor(
+    private readonly opts: Required<Omit<SandboxOptions, "onProgress" | "extraKinds" | "workerSilenceMs">> &
+      SandboxOptions,
+    readonly isolation: IsolationReport,
+    private readonly workers: WorkerProcess[],
+    private readonly spawnOpts: WorkerSpawnOptions,
+  ) {}
+
+  /** Start K warm workers and measure isolation; `requireIsolation` makes weak isolation an error. */
+  static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    const opts = {
+      workers: Math.max(1, availableParallelism()),
+      timeout: 1,
+      assertTimeout: 0.1,
+      details: false,
+      parity: false,
+      hardened: true,
+      skipIsPass: false,
+      requireIsolation: false,
+      bwrap: "auto" as boolean | "auto",
+      addressSpace: 4 * 1024 ** 3,
+      nproc: 256,
+      fileSize: 64 * 1024 ** 2,
+      batchSize: 32,
+      python: DEFAULT_PYTHON,
+      // An explicit `undefined` (e.g. an absent CLI flag) keeps the default.
+      ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SandboxOptions),
+    };
+    const harnessDir = prepareHarness(options.extraKinds);
+    const bw = opts.bwrap === false ? { ok: false, why: "disabled (bwrap: false)" } : probeBwrap(opts.python);
+    if (opts.bwrap === true && !bw.ok) throw new CodermError("E_ISOLATION", bw.why, "bwrap");
+    const spawnOpts: WorkerSpawnOptions = {
+      harnessDir,
+      python: opts.python,
+      bwrap: bw.ok,
+      limits: {
+        address_space: opts.addressSpace,
+        nproc: opts.nproc,
+        file_size: opts.fileSize,
+        cpu_seconds: Math.ceil(opts.timeout * 2 * opts.batchSize + 10),
+      },
+    };
+    const workers = Array.from({ length: opts.workers }, () => new WorkerProcess(spawnOpts));
+    let hellos: Awaited<WorkerProcess["hello"]>[];
+    try {
+      hellos = await Promise.all(workers.map((w) => w.hello));
+    } catch (e) {
+      for (const w of workers) w.kill();
+      throw e;
+    }
+    const report = buildReport(bw, hellos[0]!.isolation, hellos[0]!.python);
+    if (opts.requireIsolation && report.level !== "strong") {
+      for (const w of workers) w.kill();
+      const missing = Object.entries(report.layers)
+        .filter(([, l]) => !l.ok)
+        .map(([k, l]) => `${k} (${l.why})`);
+      throw new CodermError("E_ISOLATION", `isolation is weak: missing ${missing.join(", ")}`);
+    }
+    return new Sandbox(opts, report, workers, spawnOpts);
+  }
+
+  /** Execute pairs; outcomes arrive as they complete (not in input order). */
+  async *run(pairs: Iterable<PairInput>): AsyncGenerator<PairOutcome> {
+    if (this.closed) throw new CodermError("E_SANDBOX", "sandbox is closed");
+    const units = new Map<string, Unit>();
+    let total = 0;
+    for (const p of pairs) {
+      total++;
+      const cases = p.format === "assert" ? assertCases(p.test) : undefined;
+      const test = p.format === "assert" ? undefined : Array.isArray(p.test) ? p.test.join("\n") : p.test;
+      const key = sha(p.format, p.solution, test ?? JSON.stringify(cases));
+      const u = units.get(key);
+      if (u) u.ids.push(p.id);
+      else units.set(key, { key, format: p.format, solution: p.solution, test, cases, ids: [p.id] });
+    }
+    const bySolution = new Map<string, Unit[]>();
+    for (const u of units.values()) {
+      const sk = sha(u.format, u.solution);
+      const list = bySolution.get(sk);
+      if (list) list.push(u);
+      else bySolution.set(sk, [u]);
+    }
+    const queue: PendingJob[] = [];
+    const size = this.opts.parity ? 1 : this.opts.batchSize;
+    for (const [sk, list] of bySolution)
+      for (let i = 0; i < list.length; i += size)
+        queue.push({ solutionKey: sk, units: list.slice(i, i + size), attempt: 0 });
+
+    const out = new OutcomeQueue();
+    let done = 0;
+    const deliver = (u: Unit, o: LoadFailure) => {
+      for (const id of u.ids) {
+        out.push({ id, ...o });
+        done++;
+        this.opts.onProgress?.(done, total);
+      }
+    };
+    const loop = async (slot: number) => {
+      while (queue.length > 0 && !this.closed) {
+        const job = queue.shift()!;
+        const known = this.loadFailures.get(job.solutionKey);
+        if (known) {
+          for (const u of job.units) deliver(u, known);
+          continue;
+        }
+        await this.runJob(slot, job, deliver, queue);
+      }
+    };
+    const running = Promise.all(this.workers.map((_, i) => loop(i))).then(
+      () => out.push({ id: "\0end", verdict: "crash", passed: false }),
+      (e: unknown) => out.push({ id: "\0error", verdict: "crash", passed: false, stderr: String(e) }),
+    );
+    for (;;) {
+      const o = await out.next();
+      if (!o) continue;
+      if (o.id === "\0end") break;
+      if (o.id === "\0error") {
+        await running;
+        throw new CodermError("E_SANDBOX", o.stderr ?? "sandbox failed");
+      }
+      yield o;
+    }
+    await running;
+    if (this.closed && done < total)
+      throw new CodermError("E_INTERRUPTED", `stopped after ${done}/${total} pairs`);
+  }
+
+  private async runJob(
+    slot: number,
+    job: PendingJob,
+    deliver: (u: Unit, o: LoadFailure) => void,
+    queue: PendingJob[],
+  ): Promise<void> {
+    const first = job.units[0]!;
+    const isAssert = first.format === "assert";
+    const t = isAssert ? this.opts.assertTimeout : this.opts.timeout;
+    const maxCases = isAssert ? Math.max(1, ...job.units.map((u) => u.cases!.length)) : 1;
+    const hard = 2 * t * maxCases + 0.5;
+    const id = ++this.jobSeq;
+    const wire: Job = {
+      op: "job",
+      id,
+      kind: first.format,
+      solution: first.solution,
+      tests: job.units.map((u) =>
+        isAssert ? { key: u.key, cases: u.cases! } : { key: u.key, test: u.test! },
+      ),
+      timeout: t,
+      hard_timeout: hard,
+      details: this.opts.details,
+      parity: this.opts.parity,
+      hardened: this.opts.hardened,
+      skip_is_pass: this.opts.skipIsPass,
+    };
+    const byKey = new Map(job.units.map((u) => [u.key, u]));
+    const onResult = (r: WorkerResult) => {
+      const u = byKey.get(r.key);
+      if (!u) return;
+      byKey.delete(r.key);
+      const verdict = (VERDICT_SET.has(r.verdict) ? r.verdict : "crash") as Verdict;
+      const o: LoadFailure = { verdict, passed: verdict === "pass", duration_ms: r.ms };
+      if (this.opts.details || verdict !== "pass") {
+        if (r.cases) o.cases = r.cases.map(([name, v]): CaseResult => ({ name, verdict: v as Verdict }));
+        if (r.stderr) o.stderr = r.stderr;
+      }
+      if (r.load_failure) this.loadFailures.set(job.solutionKey, { ...o, duration_ms: 0 });
+      deliver(u, o);
+    };
+    try {
+      await this.workers[slot]!.run(wire, onResult, this.opts.workerSilenceMs ?? hard * 1000 + 15_000);
+      for (const u of byKey.values())
+        deliver(u, { verdict: "crash", passed: false, stderr: "worker gave no result" });
+    } catch (e) {
+      if (!(e instanceof WorkerDied)) throw e;
+      if (this.closed) return;
+      const left = [...byKey.values()];
+      if (job.attempt === 0 && left.length > 0)
+        queue.unshift({ solutionKey: job.solutionKey, units: left, attempt: 1 });
+      else
+        for (const u of left)
+          deliver(u, { verdict: "crash", passed: false, stderr: e.message.slice(0, 2000) });
+      this.workers[slot]!.kill();
+      const fresh = new WorkerProcess(this.spawnOpts);
+      this.workers[slot] = fresh;
+      await fresh.hello;
+    }
+  }
+
+  /** Stop the workers (kills them if they do not exit within 2 s). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  /** Kill every worker now (e.g. on SIGINT). */
+  kill(): void {
+    this.closed = true;
+    for (const w of this.workers) w.kill();
+  }
+
+  /** For tests: the worker processes' pids (host view). */
+  get workerPids(): number[] {
+    return this.workers.map((w) => w.proc.pid ?? -1);
+  }
+}
+
+/** Run pairs and return outcomes in input order. */
+export async function execute(pairs: PairInput[], options: SandboxOptions = {}): Promise<PairOutcome[]> {
+  const sb = await Sandbox.start(options);
+  try {
+    const byId = new Map<string, PairOutcome>();
+    for await (const o of sb.run(pairs)) byId.set(o.id, o);
+    return pairs.map((p) => byId.get(p.id)!);
+  } finally {
+    await sb.close();
+  }
+}

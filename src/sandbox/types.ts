@@ -1,0 +1,68 @@
+import type { CaseResult, TestFormat, Verdict } from "../records.js";
+
+/** One (solution, test) pair to execute. For `assert`, `test` is assert lines or an array of cases. */
+export interface PairInput {
+  id: string;
+  solution: string;
+  test: string | string[];
+  format: TestFormat;
+}
+
+/** The verdict of one pair. `passed` is true only for `pass`. */
+export interface PairOutcome {
+  id: string;
+  verdict: Verdict;
+  passed: boolean;
+  cases?: CaseResult[];
+  duration_ms?: number;
+  stderr?: string;
+}
+
+export interface SandboxOptions {
+  /** Worker processes (default: number of CPUs, at least 1). */
+  workers?: number;
+  /** Seconds per pair for `unittest` (default 1, the reference's alarm). */
+  timeout?: number;
+  /** Seconds per assert case for `assert` (default 0.1, CodeT). */
+  assertTimeout?: number;
+  /** Keep per-case results and stderr; without it a pair stops at its first failing case. */
+  details?: boolean;
+  /** Fork one child per pair (the reference's shape) instead of batching pairs that share a solution. */
+  parity?: boolean;
+  /** Rewrite assertions so custom `__eq__`/`__bool__` cannot pass (default true). */
+  hardened?: boolean;
+  /** Count skipped test methods as passed, like the reference's `wasSuccessful()` (default false). */
+  skipIsPass?: boolean;
+  /** Throw `E_ISOLATION` when any isolation layer is missing. */
+  requireIsolation?: boolean;
+  /** Use bubblewrap: "auto" (default) when it works here, true to require it, false to skip it. */
+  bwrap?: boolean | "auto";
+  /** Address-space limit per sandboxed process in bytes (default 4 GiB). */
+  addressSpace?: number;
+  /** Max processes for the sandbox uid (default 256). */
+  nproc?: number;
+  /** Max bytes per written file (default 64 MiB). */
+  fileSize?: number;
+  /** Tests sent per job (default 32): one child loads the solution once for them. */
+  batchSize?: number;
+  /** Python interpreter (default /usr/bin/python3). */
+  python?: string;
+  /** Extra kind plugins (paths to .py files) copied next to the built-in kinds. */
+  extraKinds?: string[];
+  /** Kill a worker that stays silent this long (default: twice the per-pair limit plus 15 s). */
+  workerSilenceMs?: number;
+  /** Called after each outcome with (done, total) for progress displays. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface IsolationLayer {
+  ok: boolean;
+  why: string;
+}
+
+export interface IsolationReport {
+  /** `strong` when every layer is in place. */
+  level: "strong" | "weak";
+  layers: Record<string, IsolationLayer>;
+  python: string;
+}

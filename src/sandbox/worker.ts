@@ -1,0 +1,156 @@
+/**
+ * One sandboxed Python worker (harness/worker.py), spoken to in JSON lines. It runs one job at a time; a
+ * silent worker is killed by a watchdog so a run never hangs.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { CodermError } from "../errors.js";
+import { bwrapArgs, sandboxIds } from "./isolation.js";
+
+export interface WorkerSpawnOptions {
+  harnessDir: string;
+  python: string;
+  bwrap: boolean;
+  limits: { address_space: number; nproc: number; file_size: number; cpu_seconds: number };
+}
+
+export interface WorkerHello {
+  op: "hello";
+  pid: number;
+  python: string;
+  isolation: Record<string, [boolean, string]>;
+  kinds: string[];
+}
+
+/** A result line from the worker (snake_case as on the wire). */
+export interface WorkerResult {
+  op: "result";
+  id: number;
+  key: string;
+  verdict: string;
+  cases?: [string, string][];
+  ms?: number;
+  stderr?: string;
+  load_failure?: boolean;
+}
+
+export interface Job {
+  op: "job";
+  id: number;
+  kind: string;
+  solution: string;
+  tests: { key: string; test?: string; cases?: string[] }[];
+  [option: string]: unknown;
+}
+
+export class WorkerDied extends Error {}
+
+export class WorkerProcess {
+  readonly proc: ChildProcessWithoutNullStreams;
+  readonly hello: Promise<WorkerHello>;
+  private stderrTail = "";
+  private onLine: ((msg: Record<string, unknown>) => void) | undefined;
+  private onExit: ((why: string) => void) | undefined;
+  private exited: string | undefined;
+
+  constructor(opts: WorkerSpawnOptions) {
+    const script = opts.bwrap ? "/harness/worker.py" : `${opts.harnessDir}/worker.py`;
+    // Inside bubblewrap /tmp and /dev/shm are private to the worker, so it may wipe them between children.
+    const wire = { ...opts.limits, private_tmp: opts.bwrap };
+    const py = [opts.python, "-I", "-S", script, JSON.stringify(wire)];
+    const [cmd, args] = opts.bwrap
+      ? ["bwrap", [...bwrapArgs(opts.harnessDir), ...py]]
+      : [py[0]!, py.slice(1)];
+    this.proc = spawn(cmd, args, { env: {}, stdio: ["pipe", "pipe", "pipe"], ...sandboxIds() });
+    this.proc.stderr.setEncoding("utf8");
+    this.proc.stderr.on("data", (d: string) => {
+      this.stderrTail = (this.stderrTail + d).slice(-4000);
+    });
+    this.proc.stdin.on("error", () => {}); // EPIPE when the worker died; the exit handler reports it
+    let helloResolve!: (h: WorkerHello) => void;
+    let helloReject!: (e: Error) => void;
+    this.hello = new Promise((res, rej) => {
+      helloResolve = res;
+      helloReject = rej;
+    });
+    this.hello.catch(() => {});
+    const rl = createInterface({ input: this.proc.stdout });
+    rl.on("line", (line) => {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (msg.op === "hello") helloResolve(msg as unknown as WorkerHello);
+      else this.onLine?.(msg);
+    });
+    this.proc.on("exit", (code, signal) => {
+      this.exited = `worker exited (code ${code}, signal ${signal})${this.stderrTail ? `: ${this.stderrTail.trim().slice(-800)}` : ""}`;
+      helloReject(new CodermError("E_SANDBOX", this.exited));
+      this.onExit?.(this.exited);
+    });
+    this.proc.on("error", (e) => {
+      this.exited = `cannot start worker: ${e.message}`;
+      helloReject(new CodermError("E_SANDBOX", this.exited));
+      this.onExit?.(this.exited);
+    });
+  }
+
+  get alive(): boolean {
+    return this.exited === undefined;
+  }
+
+  /**
+   * Send one job; `onResult` gets each result line. Resolves at the worker's "done"; rejects with WorkerDied
+   * when the worker exits or stays silent for `idleMs`.
+   */
+  run(job: Job, onResult: (r: WorkerResult) => void, idleMs: number): Promise<void> {
+    if (this.exited) return Promise.reject(new WorkerDied(this.exited));
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.kill();
+          finish(new WorkerDied(`worker silent for ${idleMs} ms: killed`));
+        }, idleMs);
+      };
+      const finish = (err?: Error) => {
+        clearTimeout(timer);
+        this.onLine = undefined;
+        this.onExit = undefined;
+        if (err) reject(err);
+        else resolve();
+      };
+      this.onLine = (msg) => {
+        if (msg.id !== job.id) return;
+        arm();
+        if (msg.op === "result") onResult(msg as unknown as WorkerResult);
+        else if (msg.op === "done") finish();
+        else if (msg.op === "error")
+          this.stderrTail += `\n${String(msg.message)}\n${String(msg.trace ?? "")}`;
+      };
+      this.onExit = (why) => finish(new WorkerDied(why));
+      arm();
+      this.proc.stdin.write(`${JSON.stringify(job)}\n`);
+    });
+  }
+
+  get lastStderr(): string {
+    return this.stderrTail;
+  }
+
+  kill(): void {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGKILL");
+  }
+
+  async close(): Promise<void> {
+    if (!this.alive) return;
+    const done = new Promise<void>((res) => this.proc.once("exit", () => res()));
+    this.proc.stdin.end(`${JSON.stringify({ op: "exit" })}\n`);
+    const t = setTimeout(() => this.kill(), 2000);
+    await done;
+    clearTimeout(t);
+  }
+}

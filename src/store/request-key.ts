@@ -1,0 +1,16 @@
+import { createHash } from "node:crypto";
+
+/** JSON with object keys sorted at every level, so equal requests always serialise the same way. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+/** sha256 of the canonical JSON: the cache key of a request (its sample index is stored beside it). */
+export function requestKey(request: unknown): string {
+  return createHash("sha256").update(canonicalJson(request)).digest("hex");
+}
