@@ -4,7 +4,7 @@
  * wasSuccessful) and (b) coderm's Sandbox. Pairs come from the bundled CodeT slice (vendor/codet): each
  * CodeT test sample becomes one TestCase class with one method per assert case (CodeT's first 5 cases).
  * Prints pairs/s for both, the ratio, the agreement and every disagreement with its likely cause.
- * Usage: npm run bench:exec [-- --problems 4 --solutions 25 --tests 25 --limit 1000 --workers 2 --mp-num 2]
+ * Usage: npm run bench:exec [-- --problems 4 --solutions 8 --tests 16 --limit 1000 --workers 2 --mp-num 2 --parity]
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,8 +20,8 @@ const arg = (name: string, def: number): number => {
 };
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const PROBLEMS = arg("problems", 4);
-const SOLUTIONS = arg("solutions", 25);
-const TESTS = arg("tests", 25);
+const SOLUTIONS = arg("solutions", 8);
+const TESTS = arg("tests", 16);
 const LIMIT = arg("limit", 1000);
 const WORKERS = arg("workers", availableParallelism());
 const MP_NUM = arg("mp-num", availableParallelism());
@@ -48,13 +48,22 @@ const tests = jsonl<{ prompt: string; samples: string[] }>(
   "HumanEval_codegen16B_temp0.8_topp0.95_num100_max300_test_case.jsonl",
 );
 
+// The three files are not in the same order: match solutions by prompt, test samples by the entry point
+// their prompt names ("# check the correctness of <entry_point>").
+const solsByPrompt = new Map(sols.map((s) => [s.prompt, s]));
+const testsByEntry = new Map(
+  tests.map((t) => [/# check the correctness of (\w+)/.exec(t.prompt)?.[1] ?? "", t]),
+);
 const pairs: PairInput[] = [];
 const programs: { id: string; code: string }[] = [];
 for (let t = 0; t < Math.min(PROBLEMS, tasks.length) && pairs.length < LIMIT; t++) {
   const task = tasks[t]!;
-  const solutions = sols[t]!.samples.slice(0, SOLUTIONS).map((s) => task.prompt + truncateSolution(s));
+  const sol = solsByPrompt.get(task.prompt);
+  const tst = testsByEntry.get(task.entry_point);
+  if (!sol || !tst) throw new Error(`vendor/codet: no solutions or tests for ${task.task_id}`);
+  const solutions = sol.samples.slice(0, SOLUTIONS).map((s) => task.prompt + truncateSolution(s));
   const classes: string[] = [];
-  for (const sample of tests[t]!.samples) {
+  for (const sample of tst.samples) {
     if (classes.length >= TESTS) break;
     const { cases } = extractAssertCases(sample, task.entry_point);
     if (cases.length === 0) continue;

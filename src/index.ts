@@ -19,6 +19,8 @@ export {
   type StrategyResult,
   type TestQualitySummary,
 } from "./evaluate/index.js";
+// Ground-truth labels (EvalPlus, HumanEval check, CodeT): jobs for the sandbox's `labels` kind.
+export * from "./evaluate/labels/index.js";
 // Selection (strategies over a PassMatrix) and metrics (pass@k, vanilla, best-of-n, test quality).
 export * from "./evaluate/metrics/index.js";
 // Extraction: code blocks, unittest classes, CodeT assert cases (call `await initPython()` first).
@@ -58,13 +60,18 @@ export {
   type ProviderResponse,
   parseRetryAfter,
   progressBar,
+  providerFor,
   type ReplayData,
   ReplayProvider,
   RequestFailure,
   ROLES,
   type Role,
+  type RoleConfig,
+  RoleConfigSchema,
+  resolveRoleConfig,
   type SampleResult,
   type Sampling,
+  samplingOf,
 } from "./llm/index.js";
 export { type PassMatrices, PassMatrix, testMask } from "./matrix/pass-matrix.js";
 // Problems and interop formats (EvalPlus, HumanEval, CodeRM, CodeT, LiveCodeBench) and pass-matrix files.
@@ -145,7 +152,5 @@ export {
   type SqliteDb,
   Store,
 } from "./store/index.js";
-// Ground-truth labels (EvalPlus, HumanEval check, CodeT): jobs for the sandbox's `labels` kind.
-export * from "./evaluate/labels/index.js";
 export { Rng } from "./util/rng.js";
 export { VERSION } from "./version.js";

@@ -21,10 +21,12 @@ export const main = defineCommand({
     doctor: load("doctor"),
     eval: load("eval"),
     exec: load("exec"),
+    extract: load("extract"),
     generate: load("generate"),
     label: load("label"),
     problems: load("problems"),
     rank: load("rank"),
+    run: load("run"),
     "scale-eval": load("scale-eval"),
   },
 });

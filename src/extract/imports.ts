@@ -51,8 +51,7 @@ export function collectImports(root: Node, filter: ImportFilter): CollectedImpor
     seen.add(line);
     target.push(line);
   };
-  for (const node of root.descendantsOfType(IMPORT_TYPES)) {
-    if (!node) continue;
+  for (const node of inAstWalkOrder(root.descendantsOfType(IMPORT_TYPES))) {
     if (node.type === "future_import_statement") {
       for (const name of bindings(node)) add(`from __future__ import ${name.text}`, future);
       continue;
@@ -80,6 +79,40 @@ export function collectImports(root: Node, filter: ImportFilter): CollectedImpor
   }
   return { lines: [...future, ...lines], dropped };
 }
+
+/**
+ * CodeRM lists imports in `ast.walk` order: breadth-first, so every module-level import comes before
+ * one nested in a function, whatever their positions. Sorting by Python-AST depth (tree-sitter adds
+ * `block` and clause nodes the AST does not have), then by position, gives the same order.
+ */
+function inAstWalkOrder(nodes: (Node | null)[]): Node[] {
+  const depth = (n: Node) => {
+    let d = 0;
+    for (let p = n.parent; p; p = p.parent) if (AST_LEVELS.has(p.type)) d++;
+    return d;
+  };
+  return nodes
+    .filter((n): n is Node => n !== null)
+    .map((n, i) => ({ n, i, d: depth(n) }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .map((x) => x.n);
+}
+
+// Tree-sitter nodes that are a level of Python's AST around a statement (else/finally are only lists).
+const AST_LEVELS = new Set([
+  "function_definition",
+  "class_definition",
+  "if_statement",
+  "elif_clause",
+  "for_statement",
+  "while_statement",
+  "try_statement",
+  "except_clause",
+  "except_group_clause",
+  "with_statement",
+  "match_statement",
+  "case_clause",
+]);
 
 interface Binding {
   name: string;

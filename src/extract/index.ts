@@ -26,6 +26,7 @@ export {
 export { type CollectedImports, collectImports, type ImportFilter, SOLUTION_MODULES } from "./imports.js";
 export { compileError } from "./python-checks.js";
 export { initPython, isPythonReady } from "./python-parser.js";
+export { markDuplicateTests } from "./samples.js";
 export type { ExtractedText, Extraction, Rejection } from "./types.js";
 export {
   type Deduplicated,

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
+import { findCodeBlocks } from "./code-blocks.js";
 import { compileError } from "./python-checks.js";
 import { initPython } from "./python-parser.js";
 import { describeTestClass, extractUnitTest } from "./unit-test.js";
@@ -9,6 +10,10 @@ beforeAll(() => initPython());
 
 /** CodeRM's extraction (test/oracles/coderm_extract_unit_test.py), without its appended runner. */
 function reference(responses: string[]): (string | null)[] {
+  return referenceRun(responses).map((r) => r.test);
+}
+
+function referenceRun(responses: string[]): { test: string | null; blocks: string[] }[] {
   const run = spawnSync("/usr/bin/python3", ["test/oracles/coderm_extract_unit_test.py"], {
     input: responses.map((response) => JSON.stringify({ response })).join("\n"),
     encoding: "utf8",
@@ -17,7 +22,7 @@ function reference(responses: string[]): (string | null)[] {
   return run.stdout
     .trim()
     .split("\n")
-    .map((l) => (JSON.parse(l) as { test: string | null }).test);
+    .map((l) => JSON.parse(l) as { test: string | null; blocks: string[] });
 }
 
 const cls = (name: string, body = "        self.assertEqual(add(1, 2), 3)") =>
@@ -29,6 +34,8 @@ const clean = [
   `${F}python\nimport unittest\nfrom typing import List\n\ndef add(a: int, b: int) -> int:\n    return a + b\n\n${cls("TestAdd")}\n${F}`,
   `${F}\nimport unittest\nimport math\n\n${cls("TestMath")}\n\nif __name__ == "__main__":\n    unittest.main()\n${F}`,
   `${F}python\nimport unittest\nfrom your_module import add\n\n${cls("TestAdd")}\n\ndef add(a, b):\n    return a + b\n${F}`,
+  // Nested imports come after every module-level one, as in ast.walk's breadth-first order.
+  `${F}python\ndef add(a, b):\n    import operator\n    return operator.add(a, b)\n\nimport unittest\nfrom math import isclose\n\n${cls("TestAdd", "        import sys\n        self.assertTrue(isclose(add(0.1, 0.2), 0.3))")}\n${F}`,
 ];
 
 /** Responses the reference mangles: each yields a test that cannot run; ours is sound. */
@@ -75,5 +82,26 @@ describe("extractUnitTest against CodeRM's reference extraction", () => {
       const d = describeTestClass(x.text);
       expect(d.ok && d.classes.map((c) => c.name)).toEqual(["TestAdd"]);
     }
+  });
+});
+
+describe("findCodeBlocks against CodeRM's extract_code", () => {
+  it("finds the same blocks on tricky fences", () => {
+    const responses = [
+      `${F}python\nx = 1\n${F}`,
+      `${F}python\nx = 1${F}`,
+      `${F}python\n${F}\n${F}python\ny = 2\n${F}`,
+      `${F}py\nx = 1\n${F}\nprose\n${F}\ny = 2\n${F}`,
+      `${F}Python\nx = 1\n${F}`,
+      `${F}python\r\nx = 1\r\n${F}`,
+      `${F}\nplain\n${F}\n${F}python\ntagged\n${F}`,
+      `${F}python\ns = """\n${F}\n"""\n${F}`,
+      `${F}python \nx = 1\n${F}`,
+      `${F}python\nunclosed = 1\n`,
+      `text ${F}python\ninline = 1\n${F} more`,
+      "no fences",
+      `${F}${F}${F}\n\n${F}`,
+    ];
+    expect(responses.map((r) => findCodeBlocks(r))).toEqual(referenceRun(responses).map((r) => r.blocks));
   });
 });

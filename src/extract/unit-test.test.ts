@@ -203,6 +203,21 @@ describe("extractUnitTest, all-classes mode", () => {
     expect(all.text).not.toContain("def add");
   });
 
+  it("keeps only the last definition of a class defined twice (Python's namespace does the same)", () => {
+    const twice =
+      "import unittest\nclass T(unittest.TestCase):\n    def test_old(self):\n        pass\nclass T(unittest.TestCase):\n    def test_new(self):\n        pass\n";
+    expect(unitTestFromCode(twice)).toEqual({ ok: false, reason: "2 classes (exactly one required)" });
+    const all = unitTestFromCode(twice, { mode: "all-classes" });
+    if (!all.ok) throw new Error(all.reason);
+    expect(all.classNames).toEqual(["T"]);
+    expect(all.text).not.toContain("test_old");
+    expect(describeTestClass(twice)).toEqual({
+      ok: true,
+      classes: [{ name: "T", methods: ["test_new"] }],
+      testCount: 1,
+    });
+  });
+
   it("rejects a block without any TestCase subclass", () => {
     expect(unitTestFromCode("class Node:\n    pass\n", { mode: "all-classes" })).toEqual({
       ok: false,

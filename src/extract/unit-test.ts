@@ -108,7 +108,13 @@ interface TopClass {
   methods: string[];
 }
 
+/** Top-level classes; a name defined twice keeps only its last definition, as Python's namespace does. */
 function topLevelClasses(root: Node): TopClass[] {
+  const all = allTopLevelClasses(root);
+  return all.filter((c, i) => !all.slice(i + 1).some((later) => later.name === c.name));
+}
+
+function allTopLevelClasses(root: Node): TopClass[] {
   const out: TopClass[] = [];
   for (const child of root.namedChildren) {
     if (!child) continue;

@@ -243,7 +243,13 @@ export async function generate(
       const shared = inflight.get(`${key}#${i}`);
       if (shared) {
         summary.shared++;
-        promises.push(shared.promise.then((r) => ({ ...r, cached: true })));
+        promises.push(
+          shared.promise.then((r) => {
+            if (r.text === null) summary.failures++;
+            emit({ type: "sample", taskId: job.taskId, index: i, ok: r.text !== null, cached: true });
+            return { ...r, cached: true };
+          }),
+        );
         continue;
       }
       const d = deferred();

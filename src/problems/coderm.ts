@@ -37,7 +37,8 @@ export async function writeCodermPrompts(file: string, prompts: Iterable<CodermP
   );
 }
 
-const STATUS = z.enum(["pass", "fail"]);
+// EvalPlus statuses are "pass", "fail" or "timeout" (null when unknown); anything but "pass" is a failure.
+const STATUS = z.enum(["pass", "fail", "timeout"]).nullable();
 const AnnotatedSolution = z.looseObject({
   solution: z.string(),
   base_status: STATUS.optional(),
@@ -89,14 +90,20 @@ export async function readCodermSolutions(
     (line) =>
       line.solutions.map((entry, index): SolutionSample => {
         if (typeof entry === "string") return sample(line.task_id, index, entry, options.extract);
-        const status = entry.plus_status ?? entry.base_status ?? statusOf(entry.result);
+        const base = statusOf(entry.base_status);
+        const plus = statusOf(entry.plus_status);
+        const status = plus ?? base ?? statusOf(entry.result);
         if (status !== undefined) {
+          const odd = [entry.base_status, entry.plus_status, entry.result].find(
+            (s) => s === "timeout" || s === null,
+          );
           labels.push({
             task_id: line.task_id,
             index,
-            base_status: entry.base_status ?? status,
-            ...(entry.plus_status !== undefined ? { plus_status: entry.plus_status } : {}),
+            base_status: base ?? status,
+            ...(plus !== undefined ? { plus_status: plus } : {}),
             correct: status === "pass",
+            ...(odd !== undefined ? { details: String(odd) } : {}),
           });
         }
         return sample(line.task_id, index, entry.solution, options.extract);
@@ -106,10 +113,10 @@ export async function readCodermSolutions(
   return { records: records.flat(), bad, labels };
 }
 
-function statusOf(r: "pass" | "fail" | boolean | undefined): "pass" | "fail" | undefined {
+function statusOf(r: "pass" | "fail" | "timeout" | null | boolean | undefined): "pass" | "fail" | undefined {
   if (r === undefined) return undefined;
   if (typeof r === "boolean") return r ? "pass" : "fail";
-  return r;
+  return r === "pass" ? "pass" : "fail";
 }
 
 /**

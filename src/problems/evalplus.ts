@@ -10,7 +10,7 @@ import { z } from "zod";
 import { CodermError } from "../errors.js";
 import type { Problem } from "../records.js";
 import { writeLines } from "./lines.js";
-import { parsePythonJson, stringifyPythonJson } from "./python-json.js";
+import { parsePythonJsonLine, stringifyPythonJson } from "./python-json.js";
 import { type Loaded, type ReadOptions, readJsonlWith } from "./read.js";
 
 export const EVALPLUS_BENCHMARKS = ["humaneval+", "mbpp+", "humaneval"] as const;
@@ -43,6 +43,7 @@ const HumanEvalPlusLine = HumanEvalLine.extend({
 });
 const MbppPlusLine = HumanEvalPlusLine.omit({ test: true }).extend({ assertion: z.string() });
 
+const INPUT_KEYS = ["base_input", "plus_input"] as const;
 const SCHEMAS = { "humaneval+": HumanEvalPlusLine, "mbpp+": MbppPlusLine, humaneval: HumanEvalLine };
 
 export interface LoadBenchmarkOptions extends ReadOptions {
@@ -77,7 +78,7 @@ export async function readEvalPlusProblems(
 ): Promise<Loaded<Problem>> {
   let spans = new Map<string, string>();
   const parse = (text: string): unknown => {
-    const r = parsePythonJson(text);
+    const r = parsePythonJsonLine(text, INPUT_KEYS);
     spans = r.spans;
     return r.value;
   };

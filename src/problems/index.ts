@@ -59,7 +59,14 @@ export {
   writeLiveCodeBench,
 } from "./livecodebench.js";
 export { PickleError, unpickleString } from "./pickle.js";
-export { PythonJsonError, parsePythonJson, stringifyPythonJson } from "./python-json.js";
+export {
+  PythonJsonError,
+  parsePythonJson,
+  parsePythonJsonLine,
+  pythonFloatRepr,
+  pythonString,
+  stringifyPythonJson,
+} from "./python-json.js";
 export type { Loaded } from "./read.js";
 export {
   type CaseExtractor,

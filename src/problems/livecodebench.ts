@@ -50,15 +50,15 @@ export function dateMillis(s: string): number {
 
 /** Decode `private_test_cases`: plain JSON, else base64 + zlib + pickled JSON string. */
 export function decodePrivateTests(field: string): LiveCodeBenchTest[] {
+  let plain: unknown;
   try {
-    return Tests.parse(JSON.parse(field));
+    plain = JSON.parse(field);
   } catch {
-    // Not plain JSON: the compressed form (the reference tries the same two in this order).
+    // Not JSON: the compressed form (the reference tries the same two in this order).
+    const value = unpickleString(inflateSync(Buffer.from(field, "base64")));
+    plain = JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
   }
-  const raw = inflateSync(Buffer.from(field, "base64"));
-  const value = unpickleString(raw);
-  const json = typeof value === "string" ? value : Buffer.from(value).toString("utf8");
-  return Tests.parse(JSON.parse(json));
+  return Tests.parse(plain);
 }
 
 /** Encode tests the way the release does (pickle protocol 4 of the JSON string, zlib, base64). */
@@ -133,12 +133,13 @@ export interface DateWindow {
   until?: string;
 }
 
-/** Filter problems by LiveCodeBench release (contest) date. */
+/** Filter problems by LiveCodeBench release (contest) date; with a window, problems without one are dropped. */
 export function filterByDate(problems: Problem[], window: DateWindow): Problem[] {
   const lo = window.since === undefined ? Number.NEGATIVE_INFINITY : dateMillis(window.since);
   const hi = window.until === undefined ? Number.POSITIVE_INFINITY : dateMillis(window.until);
   if (Number.isNaN(lo)) throw new CodermError("E_BAD_INPUT", `not a date: ${window.since}`, "--since");
   if (Number.isNaN(hi)) throw new CodermError("E_BAD_INPUT", `not a date: ${window.until}`, "--until");
+  if (window.since === undefined && window.until === undefined) return problems;
   return problems.filter((p) => {
     const d = p.livecodebench ? dateMillis(p.livecodebench.contest_date) : Number.NaN;
     return lo <= d && d <= hi;

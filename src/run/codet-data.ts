@@ -18,6 +18,31 @@ export interface CodetData {
 export interface CodetDataOptions extends ReadOptions {
   /** Assert cases kept per test sample (CodeT: 5). */
   casesPerSample?: number;
+  /** Test samples used per task (the first m; default all). */
+  testSamples?: number;
+  /**
+   * `case` (CodeT's unit): every distinct assert case of a task is one unit test, as CodeT's consensus
+   * sets are built over individual test cases. `sample`: a test sample is one unit test that passes only
+   * when all its cases pass (the paper's unittest-class granularity).
+   */
+  granularity?: "case" | "sample";
+}
+
+/** One unit test per distinct assert case of each task, in sample order. */
+export function splitCases(tests: readonly UnitTestSample[]): UnitTestSample[] {
+  const out: UnitTestSample[] = [];
+  const seen = new Map<string, Set<string>>();
+  for (const t of tests) {
+    if (!t.cases) continue;
+    const mine = seen.get(t.task_id) ?? new Set<string>();
+    seen.set(t.task_id, mine);
+    for (const c of t.cases) {
+      if (mine.has(c)) continue;
+      out.push({ task_id: t.task_id, index: mine.size, format: "assert", test: c, cases: [c] });
+      mine.add(c);
+    }
+  }
+  return out;
 }
 
 export async function loadCodetData(dir: string, options: CodetDataOptions = {}): Promise<CodetData> {
@@ -39,11 +64,12 @@ export async function loadCodetData(dir: string, options: CodetDataOptions = {})
         : { cases: [], rejected: x.rejected[0]?.reason ?? "no assert case names the entry point" };
     },
   });
+  const kept = tests.records.filter((t) => options.testSamples === undefined || t.index < options.testSamples);
   return {
     // The code-generation task file carries the prompts solutions complete (docstring examples removed).
     problems: solutions.problems,
     solutions: solutions.records,
-    tests: tests.records,
+    tests: (options.granularity ?? "case") === "case" ? splitCases(kept) : kept,
     bad: [...tasks.bad, ...solutions.bad, ...tests.bad],
   };
 }

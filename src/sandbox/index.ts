@@ -8,7 +8,7 @@ export {
   probeBwrap,
   SANDBOX_UID,
 } from "./isolation.js";
-export { execute, Sandbox } from "./pool.js";
+export { type CallOutcome, execute, Sandbox } from "./pool.js";
 export type {
   IsolationLayer,
   IsolationReport,

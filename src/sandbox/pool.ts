@@ -57,8 +57,13 @@ class OutcomeQueue {
   }
 }
 
+/** Result of `Sandbox.call`: a child-side kind's return value, or why it has none. */
+export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: string };
+
 export class Sandbox {
   private closed = false;
+  private idle: number[] = [];
+  private waiters: ((slot: number) => void)[] = [];
   private jobSeq = 0;
   private readonly loadFailures = new Map<string, LoadFailure>();
 
@@ -68,7 +73,69 @@ export class Sandbox {
     readonly isolation: IsolationReport,
     private readonly workers: WorkerProcess[],
     private readonly spawnOpts: WorkerSpawnOptions,
-  ) {}
+  ) {
+    this.idle = workers.map((_, i) => i);
+  }
+
+  private acquire(): Promise<number> {
+    const slot = this.idle.pop();
+    if (slot !== undefined) return Promise.resolve(slot);
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  private release(slot: number): void {
+    const w = this.waiters.shift();
+    if (w) w(slot);
+    else this.idle.push(slot);
+  }
+
+  private async replaceWorker(slot: number): Promise<void> {
+    this.workers[slot]!.kill();
+    const fresh = new WorkerProcess(this.spawnOpts);
+    this.workers[slot] = fresh;
+    await fresh.hello;
+  }
+
+  /**
+   * Run one job of a child-side kind plugin (`harness/kinds/<kind>.py` whose `run(job, ctx)` returns a
+   * JSON-able result) in a forked, isolated child of a pool worker; killed after `timeoutMs`.
+   */
+  async call(kind: string, job: Record<string, unknown>, timeoutMs: number): Promise<CallOutcome> {
+    if (this.closed) throw new CodermError("E_SANDBOX", "sandbox is closed");
+    const slot = await this.acquire();
+    try {
+      let got: CallOutcome = { ok: false, error: "no result" };
+      const wire: Job = { op: "job", id: ++this.jobSeq, kind, call: job, timeout: timeoutMs / 1000 };
+      await this.workers[slot]!.run(
+        wire,
+        (r) => {
+          const raw = r as unknown as { ok: boolean; result?: unknown; error?: string };
+          got = raw.ok ? { ok: true, result: raw.result } : { ok: false, error: raw.error ?? "failed" };
+        },
+        timeoutMs + 15_000,
+      );
+      return got;
+    } catch (e) {
+      if (!(e instanceof WorkerDied)) throw e;
+      if (!this.closed) await this.replaceWorker(slot);
+      return { ok: false, error: `crash: ${e.message.slice(0, 500)}` };
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  /** An executor for child-side kinds (e.g. the `labels` kind): `run(job, timeoutMs)` → CallOutcome. */
+  executor(kind: string): {
+    concurrency: number;
+    run: (job: Record<string, unknown>, timeoutMs: number) => Promise<CallOutcome>;
+    close: () => Promise<void>;
+  } {
+    return {
+      concurrency: this.workers.length,
+      run: (job, t) => this.call(kind, job, t),
+      close: () => this.close(),
+    };
+  }
 
   /** Start K warm workers and measure isolation; `requireIsolation` makes weak isolation an error. */
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -85,7 +152,7 @@ export class Sandbox {
       addressSpace: 4 * 1024 ** 3,
       nproc: 256,
       fileSize: 64 * 1024 ** 2,
-      batchSize: 32,
+      batchSize: 50,
       python: DEFAULT_PYTHON,
       // An explicit `undefined` (e.g. an absent CLI flag) keeps the default.
       ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SandboxOptions),
@@ -159,18 +226,23 @@ export class Sandbox {
         this.opts.onProgress?.(done, total);
       }
     };
-    const loop = async (slot: number) => {
+    const loop = async () => {
       while (queue.length > 0 && !this.closed) {
-        const job = queue.shift()!;
-        const known = this.loadFailures.get(job.solutionKey);
+        const known = this.loadFailures.get(queue[0]!.solutionKey);
         if (known) {
-          for (const u of job.units) deliver(u, known);
+          for (const u of queue.shift()!.units) deliver(u, known);
           continue;
         }
-        await this.runJob(slot, job, deliver, queue);
+        const slot = await this.acquire();
+        const job = queue.shift();
+        try {
+          if (job) await this.runJob(slot, job, deliver, queue);
+        } finally {
+          this.release(slot);
+        }
       }
     };
-    const running = Promise.all(this.workers.map((_, i) => loop(i))).then(
+    const running = Promise.all(this.workers.map(() => loop())).then(
       () => out.push({ id: "\0end", verdict: "crash", passed: false }),
       (e: unknown) => out.push({ id: "\0error", verdict: "crash", passed: false, stderr: String(e) }),
     );

@@ -43,7 +43,7 @@ export interface SandboxOptions {
   nproc?: number;
   /** Max bytes per written file (default 64 MiB). */
   fileSize?: number;
-  /** Tests sent per job (default 32): one child loads the solution once for them. */
+  /** Tests sent per job (default 50): one child loads the solution once for them. */
   batchSize?: number;
   /** Python interpreter (default /usr/bin/python3). */
   python?: string;

@@ -38,8 +38,8 @@ export interface Job {
   op: "job";
   id: number;
   kind: string;
-  solution: string;
-  tests: { key: string; test?: string; cases?: string[] }[];
+  solution?: string;
+  tests?: { key: string; test?: string; cases?: string[] }[];
   [option: string]: unknown;
 }
 
@@ -74,6 +74,15 @@ export class WorkerProcess {
       helloReject = rej;
     });
     this.hello.catch(() => {});
+    // A worker that never says hello (a stuck bwrap, a broken interpreter) must not hang start().
+    const helloTimer = setTimeout(() => {
+      helloReject(new CodermError("E_SANDBOX", `worker did not start within 60 s: ${this.stderrTail.trim()}`));
+      this.kill();
+    }, 60_000);
+    this.hello.then(
+      () => clearTimeout(helloTimer),
+      () => clearTimeout(helloTimer),
+    );
     const rl = createInterface({ input: this.proc.stdout });
     rl.on("line", (line) => {
       let msg: Record<string, unknown>;

@@ -83,6 +83,7 @@ describe("coderm generate (child process)", () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     // Only the missing samples were asked for, and each exactly once.
     expect(server.stats.samplesAsked).toBe(tasks * n - kept);
+    expect(server.stats.maxInFlight).toBe(2); // -j 2
     expect(resumed.stderr).toContain(`${kept} cached`);
 
     const lines = readFileSync(out, "utf8")

@@ -144,6 +144,41 @@ describe("generate against a faulty server", () => {
   });
 });
 
+describe("cache control", () => {
+  it("with noCache asks again and stores the new samples", async () => {
+    const s = await server({});
+    const cache = cacheAt("nocache.sqlite");
+    const first = await generate(jobs(2), { provider: provider(s), role: "policy", n: 2, cache });
+    const again = await generate(jobs(2), {
+      provider: provider(s),
+      role: "policy",
+      n: 2,
+      cache,
+      noCache: true,
+    });
+    expect(s.stats.samplesAsked).toBe(8);
+    expect(again.summary.cacheHits).toBe(0);
+    const fresh = again.results[0]!.samples.map((x) => x.text);
+    expect(fresh).not.toEqual(first.results[0]!.samples.map((x) => x.text));
+    expect([...cache.samples(again.results[0]!.key).values()].map((c) => c.text)).toEqual(fresh);
+  });
+
+  it("keys differ by role, model and sampling", async () => {
+    const s = await server({});
+    const cache = cacheAt("keys.sqlite");
+    const base = { provider: provider(s), n: 1, cache } as const;
+    await generate(jobs(1), { ...base, role: "policy" });
+    await generate(jobs(1), { ...base, role: "tester" });
+    await generate(jobs(1), {
+      ...base,
+      role: "policy",
+      sampling: { temperature: 0, top_p: 1, max_tokens: 16 },
+    });
+    await generate(jobs(1), { ...base, role: "policy" });
+    expect(s.stats.requests).toBe(3);
+  });
+});
+
 describe("n, sharing and concurrency", () => {
   it("asks for n completions per request when the server supports it", async () => {
     const s = await server({});

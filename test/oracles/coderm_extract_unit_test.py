@@ -3,8 +3,9 @@ preprocess/extract_unit_test.py), re-implemented for parity tests of src/extract
 Not part of the product; reproduces the reference's bugs on purpose.
 
 stdin: JSON lines {"response": str}
-stdout: JSON lines {"test": str | null} -- the extracted test without the runner the reference
-appends (UNITTEST_FORMAT), or null when the reference drops the response.
+stdout: JSON lines {"test": str | null, "blocks": [str]} -- the extracted test without the runner the
+reference appends (UNITTEST_FORMAT), or null when the reference drops the response; and the code
+blocks its `extract_code` finds (the same function extracts solutions).
 """
 import ast
 import json
@@ -65,4 +66,5 @@ def extract(response):
 
 
 for line in sys.stdin:
-    sys.stdout.write(json.dumps({"test": extract(json.loads(line)["response"])}) + "\n")
+    response = json.loads(line)["response"]
+    sys.stdout.write(json.dumps({"test": extract(response), "blocks": code_blocks(response)}) + "\n")

@@ -66,7 +66,7 @@ describe("CodeRM prompt files", () => {
     );
   });
 
-  it("round-trips byte for byte through writeCodermPrompts", async () => {
+  it("round-trips through writeCodermPrompts", async () => {
     const r = await readCodermPrompts(PROMPTS[3]!);
     const out = join(tempDir(), "p.jsonl");
     await writeCodermPrompts(out, r.records);
@@ -94,6 +94,7 @@ describe("CodeRM result files", () => {
         solutions: [
           { solution: "print(1)", result: "pass" },
           { solution: "x", result: false },
+          { solution: "y", base_status: "pass", plus_status: "timeout" },
         ],
       }),
     ]);
@@ -107,12 +108,21 @@ describe("CodeRM result files", () => {
       ["HumanEval/1", 2, "a = 3"],
       ["3228", 0, "print(1)"],
       ["3228", 1, "x"],
+      ["3228", 2, "y"],
     ]);
     expect(r.labels).toEqual([
       { task_id: "HumanEval/1", index: 0, base_status: "pass", plus_status: "fail", correct: false },
       { task_id: "HumanEval/1", index: 1, base_status: "pass", plus_status: "pass", correct: true },
       { task_id: "3228", index: 0, base_status: "pass", correct: true },
       { task_id: "3228", index: 1, base_status: "fail", correct: false },
+      {
+        task_id: "3228",
+        index: 2,
+        base_status: "pass",
+        plus_status: "fail",
+        correct: false,
+        details: "timeout",
+      },
     ]);
     // Round trip in the annotated form.
     const out = join(tempDir(), "sol-out.jsonl.gz");

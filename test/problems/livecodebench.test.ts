@@ -82,6 +82,9 @@ describe("LiveCodeBench code_generation_lite", () => {
     const loaded = await loadLiveCodeBench({ dir: DIR, since: "2024-01-01", release: "release_v2" });
     expect(loaded.records.map((p) => p.task_id)).toEqual(["3100", "abc350_b"]);
     expect(() => filterByDate(all, { since: "soon" })).toThrow(/not a date/);
+    const plainProblem = { task_id: "x", prompt: "", entry_point: "" };
+    expect(filterByDate([plainProblem], {})).toEqual([plainProblem]);
+    expect(filterByDate([plainProblem], { since: "2020-01-01" })).toEqual([]);
     expect(dateMillis("2023-08-27")).toBe(Date.UTC(2023, 7, 27));
     expect(dateMillis("2023-08-27T12:00:00+02:00")).toBe(Date.UTC(2023, 7, 27, 10));
   });
@@ -137,6 +140,7 @@ describe("LiveCodeBench code_generation_lite", () => {
     const line = JSON.parse(readFileSync(out, "utf8").split("\n")[0]!) as Record<string, string>;
     expect(Object.keys(line)).toEqual(Object.keys(JSON.parse(readRealLines(join(DIR, "test.jsonl"), 1)[0]!)));
     const tests = [{ input: "x\n", output: "ü\n", testtype: "stdin" as const }];
+    expect(() => decodePrivateTests('[{"input": "1"}]')).toThrow(/output/);
     expect(decodePrivateTests(encodePrivateTests(tests))).toEqual(tests);
   });
 });

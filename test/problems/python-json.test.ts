@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { PythonJsonError, parsePythonJson, stringifyPythonJson } from "../../src/problems/python-json.js";
+import {
+  PythonJsonError,
+  parsePythonJson,
+  parsePythonJsonLine,
+  stringifyPythonJson,
+} from "../../src/problems/python-json.js";
 
 describe("parsePythonJson", () => {
   it("accepts Python's NaN and Infinity tokens and keeps big integers exact", () => {
@@ -13,7 +18,7 @@ describe("parsePythonJson", () => {
     expect(v[5]).toBe(1500);
     // By default big integers become the nearest double, so the value stays JSON.stringify-safe.
     const plain = parsePythonJson(text).value as unknown[];
-    expect(plain.slice(3, 5)).toEqual([12345678901234567890123, -9007199254740992]);
+    expect(plain.slice(3, 5)).toEqual([Number("12345678901234567890123"), -9007199254740992]);
     expect(() => JSON.stringify(plain)).not.toThrow();
   });
 
@@ -40,6 +45,24 @@ describe("parsePythonJson", () => {
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getOwnPropertyDescriptor(value, "__proto__")?.value).toEqual({ polluted: 1 });
+  });
+});
+
+describe("parsePythonJsonLine", () => {
+  it("gives the same values and key spans as the full parser, with or without Python tokens", () => {
+    const keys = ["a", "b", "c", "d"];
+    const lines = [
+      '{"p": "x \\"a\\": [1] ]}", "a": [[1.0, "]", "\\"[{"], {"k": [2]}], "b": 3 , "c": "s,}", "d": {}}',
+      '{"a": [[NaN, 2]], "b": -Infinity, "c": [], "d": 12345678901234567890}',
+      '{"d": [1e-06, -0.0],"a":7}',
+    ];
+    for (const line of lines) {
+      const full = parsePythonJson(line);
+      const fast = parsePythonJsonLine(line, keys);
+      expect(fast.value, line).toEqual(full.value);
+      for (const k of keys) expect(fast.spans.get(k), `${line} ${k}`).toBe(full.spans.get(k));
+    }
+    expect(parsePythonJsonLine(lines[0]!, ["a"]).spans.get("a")).toBe('[[1.0, "]", "\\"[{"], {"k": [2]}]');
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type PairOutcome, Sandbox } from "../../src/sandbox/index.js";
-import { ADD, ut } from "./helpers.js";
+import { ut } from "./helpers.js";
 
 /** All descendants of a host pid (through /proc/<pid>/task/<pid>/children). */
 function descendants(pid: number): number[] {

@@ -96,8 +96,9 @@ describe("scale-eval", () => {
     writeFileSync(join(dir, "l.jsonl"), `${labels.join("\n")}\n`);
     const out = join(dir, "out");
     const { stdout } = await run(
-      "npx",
+      process.execPath,
       [
+        "--import",
         "tsx",
         "src/cli/main.ts",
         "scale-eval",
@@ -120,25 +121,17 @@ describe("scale-eval", () => {
     const json = JSON.parse(readFileSync(join(out, "scale-eval.json"), "utf8"));
     expect(json.accuracy.equal).toHaveLength(2);
     expect(readFileSync(join(out, "scale-eval.svg"), "utf8")).toMatch(/^<svg/);
-    await expect(
-      run(
-        "npx",
-        [
-          "tsx",
-          "src/cli/main.ts",
-          "scale-eval",
-          "--matrix",
-          join(dir, "m.jsonl"),
-          "--labels",
-          join(dir, "l.jsonl"),
-          "--budgets",
-          "1,x",
-        ],
-        {
-          cwd: join(import.meta.dirname, "../.."),
-        },
-      ),
-    ).rejects.toMatchObject({ stderr: expect.stringContaining("--budgets") });
+    // Bad flags fail with the flag named (in-process: the same command object the binary runs).
+    const { runCommand } = await import("citty");
+    const command = (await import("../../src/cli/commands/scale-eval.js")).default;
+    const base = ["--matrix", join(dir, "m.jsonl"), "--labels", join(dir, "l.jsonl")];
+    await expect(runCommand(command, { rawArgs: [...base, "--budgets", "1,x"] })).rejects.toThrow(
+      /--budgets/,
+    );
+    await expect(runCommand(command, { rawArgs: [...base, "--rule", "maybe"] })).rejects.toThrow(/--rule/);
+    await expect(runCommand(command, { rawArgs: ["--matrix", join(dir, "m.jsonl")] })).rejects.toThrow(
+      /--labels/,
+    );
   });
 });
 

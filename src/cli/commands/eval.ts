@@ -118,6 +118,11 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    // `coderm eval | head` closes the pipe early: that is the reader's choice, not an error.
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      process.exit(0);
+    });
     if (args.from) {
       combine(list(args.from) ?? [], args.out, args.format);
       return;

@@ -12,13 +12,15 @@ import {
   formatSummary,
   generate,
   loadReplay,
-  OpenAIProvider,
   PAPER_SAMPLING,
   type Provider,
   progressBar,
+  providerFor,
   ReplayProvider,
   ROLES,
   type Role,
+  resolveRoleConfig,
+  samplingOf,
 } from "../../llm/index.js";
 import {
   buildPrompts,
@@ -97,8 +99,11 @@ export default defineCommand({
     n: { type: "string", description: "Samples per problem", required: true },
     out: { type: "string", description: "Output: {task_id, solutions|unit_tests} JSONL", required: true },
     responses: { type: "string", description: "Also write raw responses ({task_id, messages, responses})" },
-    "base-url": { type: "string", description: "Server URL (default $OPENAI_BASE_URL)" },
-    model: { type: "string", description: "Model name" },
+    "base-url": {
+      type: "string",
+      description: "Server URL (default $CODERM_<ROLE>_BASE_URL, $OPENAI_BASE_URL)",
+    },
+    model: { type: "string", description: "Model name (default $CODERM_<ROLE>_MODEL)" },
     "api-key-env": {
       type: "string",
       description: "Environment variable holding the API key",
@@ -135,38 +140,39 @@ export default defineCommand({
     if (!args.benchmark === !args.prompts) {
       throw new CodermError("E_BAD_INPUT", "pass exactly one of --benchmark and --prompts", "--benchmark");
     }
+    const limit = num(args.limit, "limit", { min: 1, int: true });
     let prompts: PromptRecord[];
-    if (args.prompts) prompts = await readPrompts(args.prompts);
+    if (args.prompts) prompts = (await readPrompts(args.prompts)).slice(0, limit);
     else {
       const benchmark = args.benchmark as Benchmark;
-      const problems = await loadProblems(benchmark);
+      const problems = (await loadProblems(benchmark)).slice(0, limit);
       const solutions = args["from-solutions"] ? await firstSolutions(args["from-solutions"]) : undefined;
       prompts = buildPrompts(problems, role, benchmark, solutions);
     }
-    const limit = num(args.limit, "limit", { min: 1, int: true });
-    if (limit !== undefined) prompts = prompts.slice(0, limit);
 
-    const sampling = {
-      temperature: num(args.temperature, "temperature") ?? PAPER_SAMPLING.temperature,
-      top_p: num(args["top-p"], "top-p") ?? PAPER_SAMPLING.top_p,
-      max_tokens: num(args["max-tokens"], "max-tokens", { min: 1, int: true }) ?? PAPER_SAMPLING.max_tokens,
-    };
+    const config = args.replay
+      ? undefined
+      : resolveRoleConfig(role, {
+          base_url: args["base-url"],
+          model: args.model,
+          api_key_env: args["api-key-env"],
+          temperature: num(args.temperature, "temperature"),
+          top_p: num(args["top-p"], "top-p"),
+          max_tokens: num(args["max-tokens"], "max-tokens", { min: 1, int: true }),
+        });
+    const sampling = config ? samplingOf(config) : PAPER_SAMPLING;
     let provider: Provider;
-    if (args.replay) {
+    if (config) provider = providerFor(config);
+    else {
       const { truncateSolution } = await import("../../extract/index.js");
-      const data = await loadReplay(args.replay, {
+      const replay = args.replay as string;
+      const data = await loadReplay(replay, {
         codetTasks: args["codet-tasks"],
         // CodeT solutions continue their prompt; CodeT test samples continue a prompt ending in "assert ".
         codetResponse: (prompt, completion) =>
           prompt.endsWith("assert ") ? `assert ${completion}` : fenced(prompt + truncateSolution(completion)),
       });
-      provider = new ReplayProvider(data, args.replay);
-    } else {
-      provider = new OpenAIProvider({
-        baseURL: args["base-url"] ?? process.env.OPENAI_BASE_URL ?? "",
-        apiKeyEnv: args["api-key-env"],
-        model: args.model ?? "",
-      });
+      provider = new ReplayProvider(data, replay);
     }
     // Replays are free and deterministic: nothing to cache.
     const store = args.replay ? undefined : openStore(args.store);

@@ -9,6 +9,7 @@ import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { loadEvalInputs } from "../../evaluate/eval-inputs.js";
 import { formatBadLine } from "../../io/jsonl.js";
+import { PassMatrix } from "../../matrix/pass-matrix.js";
 import {
   DIFFICULTY_FEATURES,
   type DifficultyFeature,
@@ -30,6 +31,25 @@ function num(
   const v = Number(value);
   if (!ok(v)) throw new CodermError("E_BAD_INPUT", `must be ${what}, got "${value}"`, `--${field}`);
   return v;
+}
+
+/** The matrix without tests that never ran (no known cell): they cannot inform a vote, only eat budget. */
+function withoutUnrunTests(m: PassMatrix): PassMatrix {
+  const keep: number[] = [];
+  for (let j = 0; j < m.tests; j++) {
+    for (let i = 0; i < m.solutions; i++) {
+      if (m.has(i, j)) {
+        keep.push(j);
+        break;
+      }
+    }
+  }
+  if (keep.length === m.tests) return m;
+  const out = new PassMatrix(m.solutions, keep.length);
+  keep.forEach((j, c) => {
+    for (let i = 0; i < m.solutions; i++) if (m.has(i, j)) out.set(i, c, m.get(i, j));
+  });
+  return out;
 }
 
 function budgets(value: string | undefined): number[] | undefined {
@@ -128,9 +148,18 @@ export default defineCommand({
     });
     for (const note of inputs.notes) console.error(`coderm: note: ${note}`);
     const problems: ScaleProblem[] = [];
-    for (const [taskId, matrix] of inputs.matrices) {
+    let dropped = 0;
+    for (const [taskId, full] of inputs.matrices) {
       const correct = inputs.labels.get(taskId);
-      if (correct) problems.push({ taskId, matrix, correct });
+      if (!correct) continue;
+      const matrix = withoutUnrunTests(full);
+      dropped += full.tests - matrix.tests;
+      problems.push({ taskId, matrix, correct });
+    }
+    if (dropped > 0) {
+      console.error(
+        `coderm: note: ${dropped} tests with no result for any solution were left out of the budget`,
+      );
     }
     const unlabelled = inputs.matrices.size - problems.length;
     if (unlabelled > 0) console.error(`coderm: note: ${unlabelled} problems without labels were left out`);

@@ -63,7 +63,7 @@ export async function loadGroundTruth(
   const out = new Map<string, GroundTruth>();
   const dir =
     options.cacheDir !== null && options.hash
-      ? join(options.cacheDir ?? defaultCacheDir(), "evalplus", `${benchmark}-${options.hash}`)
+      ? join(options.cacheDir ?? defaultCacheDir(), "evalplus", `${benchmark}-${options.hash}-v2`)
       : mkdtempSync(join(tmpdir(), "coderm-gt-"));
   mkdirSync(dir, { recursive: true });
   const index = join(dir, "index.jsonl");

@@ -26,3 +26,12 @@ export {
 } from "./ground-truth.js";
 export { type CheckOutcome, checkProgram, checkPrograms, type HumanEvalLabelOptions, labelHumanEval } from "./humaneval.js";
 export { type ProgramRun, type RunProgramsOptions, runPrograms } from "./programs.js";
+export {
+  type CaseRun,
+  type CodetTask,
+  type ConsensusSet,
+  codetRank,
+  codetTaskPassAtK,
+  estimatePassAtK,
+  runCodetCases,
+} from "./codet.js";

@@ -2,7 +2,10 @@
  * Best-of-n accuracy by bootstrap, the number in every table of the paper. One draw per problem picks n
  * solutions and m tests, runs a strategy on that sub-matrix and scores the chosen set by `credit`; a
  * sample averages draws over problems; the result averages samples. Draws reuse one scratch buffer and
- * one test-id array, so a 100-sample run over 164 × 100 × 100 matrices allocates almost nothing.
+ * per-problem id permutations, so a 100-sample run over 164 × 100 × 100 matrices allocates almost nothing.
+ * Randomness comes from one xoshiro128** stream (`Rng`, src/util/rng.ts) seeded by `seed`: the same
+ * seed and inputs give the same result, but not the reference's Python draws (parity tests feed both
+ * sides the same orders through `testOrder`).
  */
 import { CodermError } from "../../errors.js";
 import { PassMatrix } from "../../matrix/pass-matrix.js";

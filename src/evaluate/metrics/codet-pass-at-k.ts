@@ -6,7 +6,8 @@ import { passAtK } from "./pass-at-k.js";
  * form groups of equal score, best first; with at least k groups, one pick is made from each of the top
  * k; with fewer, the extra picks go round-robin from the top group. Each pick is uniform within its group
  * (with replacement), so pass@k = 1 − ∏ (share wrong in group)^(picks). When no solution scores above 0
- * (nobody passed a test) CodeT falls back to the unbiased random pass@k over the considered solutions.
+ * (nobody passed a test) CodeT falls back to the unbiased random pass@k over the considered solutions
+ * (k capped at their number).
  * Meant for `codet` / `codet-product` rankings; at k = 1 it equals `credit`.
  */
 export function codetPassAtK(
@@ -31,7 +32,9 @@ export function codetPassAtK(
   if (sizes.length === 0) {
     let c = 0;
     for (const id of ranking.solutions) if (correct[id] === true) c++;
-    return passAtK(ranking.solutions.length, c, k);
+    const n = ranking.solutions.length;
+    // With fewer than k samples every one is picked (CodeT's estimator would say 1 even with none right).
+    return n === 0 ? 0 : passAtK(n, c, Math.min(k, n));
   }
   const groups = Math.min(k, sizes.length);
   const picks = new Array<number>(groups).fill(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PassMatrix } from "../../matrix/pass-matrix.js";
-import { codermVote } from "../../select/index.js";
-import { credit, meanPassAtK, passAtK, vanilla } from "./index.js";
+import { codermVote, codet } from "../../select/index.js";
+import { codetPassAtK, credit, meanPassAtK, passAtK, vanilla } from "./index.js";
 
 function binom(n: number, k: number): number {
   let r = 1;
@@ -69,5 +69,35 @@ describe("credit", () => {
     expect(credit(r, [true, false, true, true])).toBeCloseTo(2 / 3, 15);
     expect(credit(r, [true])).toBeCloseTo(1 / 3, 15); // unlabelled ids count as incorrect
     expect(credit({ chosen: [] }, [true])).toBe(0);
+  });
+});
+
+describe("codetPassAtK", () => {
+  // Sets: {0,1} by ids 0,1 (score 2·√2); {0} by ids 2,3,4,5 (score 1·2 = 2); nothing: id 6.
+  const m = PassMatrix.fromRows([
+    [1, 1],
+    [1, 1],
+    [1, 0],
+    [1, 0],
+    [1, 0],
+    [1, 0],
+    [0, 0],
+  ]);
+  const labels = [false, true, true, false, false, false, true];
+
+  it("picks one per top group, extra picks round-robin from the top", () => {
+    const r = codet(m);
+    expect(codetPassAtK(r, labels, 1)).toBeCloseTo(0.5, 15);
+    // k = 2: one from each group: 1 − (1/2)(3/4).
+    expect(codetPassAtK(r, labels, 2)).toBeCloseTo(1 - 0.5 * 0.75, 15);
+    // k = 3 with 2 groups: two picks from the top group, one from the next: 1 − (1/2)²(3/4).
+    expect(codetPassAtK(r, labels, 3)).toBeCloseTo(1 - 0.25 * 0.75, 15);
+  });
+
+  it("falls back to random pass@k when nobody passes anything", () => {
+    const none = codet(PassMatrix.fromRows([[0], [0], [0], [0]]));
+    expect(codetPassAtK(none, [true, false, false, false], 2)).toBeCloseTo(0.5, 15);
+    expect(codetPassAtK(none, [true, false, false, false], 9)).toBe(1); // k capped at 4 samples
+    expect(codetPassAtK(none, [false, false, false, false], 9)).toBe(0);
   });
 });

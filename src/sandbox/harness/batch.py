@@ -87,7 +87,7 @@ def run_batched(ctx, job, units, run_unit, judge, probe=None):
     rerun_alone = set()
     while pending:
         alone = single or pending[0][0] in rerun_alone
-        group = pending[:1] if alone else [u for u in pending if u[0] not in rerun_alone][:64]
+        group = pending[:1] if alone else [u for u in pending if u[0] not in rerun_alone][:100]
         got, info = [], {}
         n_alone = len(rerun_alone)
 

@@ -125,7 +125,7 @@ class Ctx:
         res_r, res_w = os.pipe()
         out_r, out_w = os.pipe()
         nonce = os.urandom(12).hex()
-        scratch = tempfile.mkdtemp(prefix="s", dir=self.scratch_root)
+        scratch = self._scratch()
         t0 = time.monotonic()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - child
@@ -139,13 +139,31 @@ class Ctx:
             os.close(res_r)
             os.close(out_r)
             sweep(pid)
-            shutil.rmtree(scratch, ignore_errors=True)
+            self._clean_scratch(scratch)
             for d in self.wipe:
                 _wipe(d, self.scratch_root)
         outcome.elapsed = time.monotonic() - t0
         self.stats["children"] += 1
         self.stats["child_ms"] += outcome.elapsed * 1000
         return outcome
+
+    def _scratch(self):
+        # One scratch dir per worker, emptied after every child (an empty dir is as good as a new one).
+        path = os.path.join(self.scratch_root, "scratch")
+        if not os.path.isdir(path):
+            os.mkdir(path, 0o700)
+        return path
+
+    def _clean_scratch(self, path):
+        try:
+            os.chmod(path, 0o700)
+            if not os.listdir(path):
+                return
+        except OSError:
+            pass
+        shutil.rmtree(path, ignore_errors=True)
+        if os.path.exists(path):  # something we cannot remove: use a fresh name from now on
+            self.scratch_root = tempfile.mkdtemp(prefix="coderm-", dir=os.path.dirname(self.scratch_root))
 
     def _collect(self, pid, res_r, out_r, nonce, hard_timeout, on_record, outcome):
         pidfd = os.pidfd_open(pid)

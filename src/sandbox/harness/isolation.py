@@ -111,8 +111,13 @@ def build_filter(worker_pid, worker_pgid):
     return a.assemble()
 
 
+_LIBC = []
+
+
 def _libc():
-    return ctypes.CDLL(None, use_errno=True)
+    if not _LIBC:  # dlopen once: forked children call prctl() too
+        _LIBC.append(ctypes.CDLL(None, use_errno=True))
+    return _LIBC[0]
 
 
 def install_seccomp(worker_pid, worker_pgid):

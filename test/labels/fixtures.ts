@@ -1,0 +1,106 @@
+/**
+ * Small EvalPlus-format datasets, written as Python's json.dumps would (so 1.0 stays a float), each task
+ * built to exercise one EvalPlus rule.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const line = (fields: Record<string, string>): string =>
+  `{${Object.entries(fields)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${v}`)
+    .join(", ")}}`;
+
+const s = (v: string): string => JSON.stringify(v);
+
+function he(
+  task: string,
+  entry: string,
+  prompt: string,
+  canonical: string,
+  base: string,
+  plus: string,
+  atol = "0",
+): string {
+  return line({
+    task_id: s(task),
+    prompt: s(prompt),
+    entry_point: s(entry),
+    canonical_solution: s(canonical),
+    test: s(""),
+    contract: s(""),
+    base_input: base,
+    atol,
+    plus_input: plus,
+  });
+}
+
+function mbpp(task: string, entry: string, prompt: string, canonical: string, base: string, plus: string): string {
+  return line({
+    task_id: s(task),
+    prompt: s(prompt),
+    entry_point: s(entry),
+    canonical_solution: s(canonical),
+    base_input: base,
+    atol: "0",
+    plus_input: plus,
+    contract: s(""),
+    assertion: s(""),
+  });
+}
+
+export const HUMANEVAL_FIXTURE = [
+  he("F/half", "half", "def half(x):\n", "    return x / 2\n", "[[1], [3]]", "[[5], [7]]"),
+  he("F/scale", "scale", "def scale(xs):\n", "    return [x * 0.1 for x in xs]\n", "[[[1.0, 2.0]]]", "[[[3.0]]]"),
+  he("F/pi", "approx_pi", "def approx_pi():\n", "    return 3.14159\n", "[[]]", "[]", "0.01"),
+  he(
+    "F/find_zero",
+    "find_zero",
+    "import math\n\ndef poly(xs, x):\n    return sum(c * math.pow(x, i) for i, c in enumerate(xs))\n\ndef find_zero(xs):\n",
+    "    x = 0.0\n    for _ in range(100):\n        d = sum(i * c * math.pow(x, i - 1) for i, c in enumerate(xs) if i)\n        x = x - poly(xs, x) / d\n    return x\n",
+    "[[[-6, 11, -6, 1]]]",
+    "[[[-2, 1]]]",
+    "0.0001",
+  ),
+  he("F/slow", "slow", "import time\n\ndef slow(x):\n", "    time.sleep(0.05)\n    return x\n", "[[1]]", "[[2]]"),
+  he("F/inc", "inc", "def inc(x):\n", "    return x + 1\n", "[[1], [2]]", "[[100], [1000]]"),
+  he("F/total", "total", "def total(xs):\n", "    return sum(xs)\n", "[[[1, 2]], [[3]]]", "[[[4, 5, 6]]]"),
+  he("F/hang", "hang", "def hang(x):\n", "    return x\n", "[[1]]", "[[2]]"),
+];
+
+export const MBPP_FIXTURE = [
+  // Mbpp/2: inputs are deserialized to tuples; outputs compared as sets.
+  mbpp(
+    "Mbpp/2",
+    "similar_elements",
+    '"""similar elements"""\n',
+    "def similar_elements(a, b):\n    return tuple(set(a) & set(b))\n",
+    "[[[3, 4, 5, 6], [5, 7, 4, 10]]]",
+    "[[[1, 2, 3], [3, 2]]]",
+  ),
+  mbpp(
+    "Mbpp/9001",
+    "check_str",
+    '"""starts with a vowel"""\n',
+    "import re\ndef check_str(s):\n    return re.search('^[aeiouAEIOU][A-Za-z0-9_]*', s)\n",
+    '[["annie"], ["dawood"]]',
+    '[["Else"]]',
+  ),
+  mbpp("Mbpp/295", "sum_div", '"""sum of divisors"""\n', "def sum_div(n):\n    return sum(i for i in range(1, n) if n % i == 0)\n", "[[8], [12]]", "[[7]]"),
+  mbpp("Mbpp/164", "are_equivalent", '"""same divisor sums"""\n', "def are_equivalent(a, b):\n    return a == b\n", "[[36, 57]]", "[[2, 4]]"),
+  mbpp(
+    "Mbpp/581",
+    "surface_Area",
+    '"""pyramid surface"""\n',
+    "def surface_Area(b, s):\n    return 2 * b * s + b * b\n",
+    "[[3, 4]]",
+    "[[1, 2]]",
+  ),
+];
+
+export function writeFixture(lines: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "coderm-labels-"));
+  const file = join(dir, "data.jsonl");
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
