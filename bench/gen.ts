@@ -123,8 +123,12 @@ const raw = median(fetchMs);
 const ours = median(generateMs);
 const diffs = generateMs.map((g, i) => g - fetchMs[i]!);
 console.log(`latency ${LATENCY} ms, ${SEQUENTIAL} paired sequential requests (medians)`);
-console.log(`  bare fetch        ${raw.toFixed(2)} ms/request (over latency ${(raw - LATENCY).toFixed(2)} ms)`);
-console.log(`  coderm generate   ${ours.toFixed(2)} ms/request (over latency ${(ours - LATENCY).toFixed(2)} ms)`);
+console.log(
+  `  bare fetch        ${raw.toFixed(2)} ms/request (over latency ${(raw - LATENCY).toFixed(2)} ms)`,
+);
+console.log(
+  `  coderm generate   ${ours.toFixed(2)} ms/request (over latency ${(ours - LATENCY).toFixed(2)} ms)`,
+);
 console.log(
   `  client overhead vs bare fetch: median of paired differences ${median(diffs).toFixed(2)} ms/request, ratio ${(ours / raw).toFixed(3)}`,
 );

@@ -13,19 +13,22 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { labelEvalPlus } from "../src/evaluate/labels/evalplus.js";
 import { ForkServerExecutor } from "../src/evaluate/labels/executor.js";
 import { datasetHash, loadGroundTruth } from "../src/evaluate/labels/ground-truth.js";
-import { labelEvalPlus } from "../src/evaluate/labels/evalplus.js";
 import { truncateSolution } from "../src/extract/codet.js";
-import { BENCHMARK_FILES, loadBenchmark } from "../src/problems/evalplus.js";
 import { CODET_FILES, readCodetSolutions } from "../src/problems/codet.js";
+import { BENCHMARK_FILES, loadBenchmark } from "../src/problems/evalplus.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
   const i = args.indexOf(name);
   return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
 };
-const data = flag("--data", process.env.CODERM_DATA ?? join(import.meta.dirname, "..", "..", "shared", "data"));
+const data = flag(
+  "--data",
+  process.env.CODERM_DATA ?? join(import.meta.dirname, "..", "..", "shared", "data"),
+);
 const perTask = Number(flag("--per-task", "20"));
 const oracleCount = Number(flag("--oracle", "300"));
 
@@ -38,9 +41,13 @@ for (const f of [join(codetDir, CODET_FILES.solutions), heFile]) {
   }
 }
 const problems = (await loadBenchmark("humaneval+", { file: heFile })).records;
-const codet = await readCodetSolutions(join(codetDir, CODET_FILES.solutions), join(codetDir, CODET_FILES.solutionTasks), {
-  extract: (raw) => ({ text: truncateSolution(raw) }),
-});
+const codet = await readCodetSolutions(
+  join(codetDir, CODET_FILES.solutions),
+  join(codetDir, CODET_FILES.solutionTasks),
+  {
+    extract: (raw) => ({ text: truncateSolution(raw) }),
+  },
+);
 const requests: { task_id: string; index: number; solution: string }[] = [];
 const seen = new Map<string, Set<string>>();
 for (const s of codet.records) {
@@ -51,7 +58,9 @@ for (const s of codet.records) {
   set.add(s.solution);
   requests.push({ task_id: s.task_id, index: set.size - 1, solution: s.solution });
 }
-console.log(`bench:label: ${requests.length} programs, ${seen.size} tasks (first ${perTask} unique per task)`);
+console.log(
+  `bench:label: ${requests.length} programs, ${seen.size} tasks (first ${perTask} unique per task)`,
+);
 
 const executor = new ForkServerExecutor();
 let t0 = performance.now();
@@ -92,20 +101,27 @@ if (oracleCount > 0) {
     const input = join(dir, "samples.jsonl");
     writeFileSync(input, subset.map((r) => JSON.stringify(r)).join("\n"));
     const out = join(dir, "oracle.jsonl");
-    const run = spawnSync(python, [join(import.meta.dirname, "oracles", "evalplus_check.py"), heFile, input, out], {
-      stdio: ["ignore", "pipe", "inherit"],
-      encoding: "utf8",
-      maxBuffer: 1 << 26,
-    });
+    const run = spawnSync(
+      python,
+      [join(import.meta.dirname, "oracles", "evalplus_check.py"), heFile, input, out],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+      },
+    );
     if (run.status !== 0) throw new Error(`oracle failed (${run.status})`);
     // Its checking time only: EvalPlus caches expected outputs too.
-    const oracleSeconds = (JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { oracle_check_seconds: number })
-      .oracle_check_seconds;
+    const oracleSeconds = (
+      JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { oracle_check_seconds: number }
+    ).oracle_check_seconds;
     const { readFileSync } = await import("node:fs");
     const want = readFileSync(out, "utf8")
       .split("\n")
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { task_id: string; index: number; base_status: string; plus_status: string });
+      .map(
+        (l) => JSON.parse(l) as { task_id: string; index: number; base_status: string; plus_status: string },
+      );
     const mine = new Map(labels.map((l) => [`${l.task_id}#${l.index}`, l]));
     let same = 0;
     const diffs: string[] = [];
@@ -114,7 +130,10 @@ if (oracleCount > 0) {
       const wb = w.base_status === "pass" ? "pass" : "fail";
       const wp = w.plus_status === "pass" ? "pass" : "fail";
       if (m && m.base_status === wb && m.plus_status === wp) same++;
-      else diffs.push(`${w.task_id}#${w.index}: evalplus ${wb}/${wp}, coderm ${m?.base_status}/${m?.plus_status}`);
+      else
+        diffs.push(
+          `${w.task_id}#${w.index}: evalplus ${wb}/${wp}, coderm ${m?.base_status}/${m?.plus_status}`,
+        );
     }
     const oracleRate = want.length / oracleSeconds;
     console.log(
@@ -136,7 +155,8 @@ console.log(JSON.stringify(result));
 function oraclePython(): string | undefined {
   const candidates = [process.env.CODERM_ORACLE_PYTHON];
   const root = join(homedir(), ".pyenv", "versions");
-  if (existsSync(root)) for (const v of readdirSync(root).sort().reverse()) candidates.push(join(root, v, "bin", "python"));
+  if (existsSync(root))
+    for (const v of readdirSync(root).sort().reverse()) candidates.push(join(root, v, "bin", "python"));
   for (const c of candidates) {
     if (!c || !existsSync(c)) continue;
     if (spawnSync(c, ["-c", "import numpy"], { stdio: "ignore" }).status === 0) return c;

@@ -32,7 +32,8 @@ const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const root = flag("--data") ?? process.env.CODERM_DATA ?? join(import.meta.dirname, "..", "..", "shared", "data");
+const root =
+  flag("--data") ?? process.env.CODERM_DATA ?? join(import.meta.dirname, "..", "..", "shared", "data");
 const dir = join(root, "codet");
 const outDir = flag("--out");
 const workers = Number(flag("--workers") ?? availableParallelism());
@@ -42,14 +43,20 @@ await initPython();
 const solTasks = await readCodetTasks(join(dir, CODET_FILES.solutionTasks), { strict: true });
 const testTasks = await readCodetTasks(join(dir, CODET_FILES.testTasks), { strict: true });
 const entry = new Map(testTasks.records.map((p) => [p.task_id, p.entry_point]));
-const solutions = await readCodetSolutions(join(dir, CODET_FILES.solutions), join(dir, CODET_FILES.solutionTasks), {
-  strict: true,
-  extract: (raw) => ({ text: truncateSolution(raw) }),
-});
+const solutions = await readCodetSolutions(
+  join(dir, CODET_FILES.solutions),
+  join(dir, CODET_FILES.solutionTasks),
+  {
+    strict: true,
+    extract: (raw) => ({ text: truncateSolution(raw) }),
+  },
+);
 const tests = await readCodetTests(join(dir, CODET_FILES.tests), join(dir, CODET_FILES.testTasks), {
   strict: true,
   extractCases: (raw, taskId) => ({ cases: extractAssertCases(raw, entry.get(taskId) ?? "").cases }),
 });
+
+const distinct = (xs: string[]) => [...new Set(xs)];
 
 interface Task {
   id: string;
@@ -76,19 +83,23 @@ for (const t of tests.records) tasks.get(t.task_id)?.caseSamples.push(t.cases ??
 for (const t of tasks.values()) {
   // CodeT: a row without samples still gets one (failing) solution.
   if (t.samples.length === 0) t.samples.push(`${t.prompt}empty solution here, execution will fail`);
-  const seen = new Set<string>();
-  for (const cs of t.caseSamples) for (const c of cs) if (!seen.has(c)) seen.add(c), t.caseOrder.push(c);
+  t.caseOrder = distinct(t.caseSamples.flat());
 }
-const distinct = (xs: string[]) => [...new Set(xs)];
 const nPrograms = [...tasks.values()].reduce((s, t) => s + distinct(t.samples).length, 0);
-log(`repro:codet: ${tasks.size} tasks, ${solutions.records.length} solutions (${nPrograms} distinct), data ${dir}`);
+log(
+  `repro:codet: ${tasks.size} tasks, ${solutions.records.length} solutions (${nPrograms} distinct), data ${dir}`,
+);
 
 const executor = new ForkServerExecutor({ workers });
 let t0 = performance.now();
 let done = 0;
 const gt = await checkPrograms(
   [...tasks.values()].map((t) => ({ key: t.id, programs: distinct(t.samples).map(t.program) })),
-  { executor, timeout: 0.1, onDone: () => void (++done % 20 === 0 && log(`  ground truth: ${done}/${tasks.size} tasks`)) },
+  {
+    executor,
+    timeout: 0.1,
+    onDone: () => void (++done % 20 === 0 && log(`  ground truth: ${done}/${tasks.size} tasks`)),
+  },
 );
 const gtSeconds = (performance.now() - t0) / 1000;
 log(`ground truth: ${gtSeconds.toFixed(1)} s`);
@@ -96,7 +107,11 @@ t0 = performance.now();
 done = 0;
 const dual = await runCodetCases(
   [...tasks.values()].map((t) => ({ key: t.id, programs: distinct(t.samples), cases: t.caseOrder })),
-  { executor, timeout: 0.1, onDone: () => void (++done % 20 === 0 && log(`  dual execution: ${done}/${tasks.size} tasks`)) },
+  {
+    executor,
+    timeout: 0.1,
+    onDone: () => void (++done % 20 === 0 && log(`  dual execution: ${done}/${tasks.size} tasks`)),
+  },
 );
 const dualSeconds = (performance.now() - t0) / 1000;
 log(`dual execution: ${dualSeconds.toFixed(1)} s`);
@@ -116,8 +131,13 @@ for (const t of tasks.values()) {
   for (const k of ks) random[k]?.push(estimatePassAtK(t.samples.length, c, k));
   const runs = new Map<string, boolean[] | string>();
   const dualRuns = dual.get(t.id);
-  if (dualRuns) uniq.forEach((s, i) => runs.set(s, dualRuns[i] as boolean[] | string));
-  const ranked = codetRank({ completions: t.samples, caseSamples: t.caseSamples, caseOrder: t.caseOrder, runs });
+  if (dualRuns) for (const [i, s] of uniq.entries()) runs.set(s, dualRuns[i] as boolean[] | string);
+  const ranked = codetRank({
+    completions: t.samples,
+    caseSamples: t.caseSamples,
+    caseOrder: t.caseOrder,
+    runs,
+  });
   for (const k of ks) codet[k]?.push(codetTaskPassAtK(ranked, correct, t.samples, k));
   // CodeRM vote over test samples (a sample is a unit test; one without cases is dropped).
   const caseIndex = new Map(t.caseOrder.map((cs, i) => [cs, i]));
@@ -132,18 +152,22 @@ for (const t of tasks.values()) {
   matrices.set(t.id, m);
   const right = t.samples.map((s) => correct.get(s) === true);
   vote.push(credit(select("coderm-vote", m), right));
-  t.samples.forEach((s, index) =>
-    labels.push({ task_id: t.id, index, base_status: correct.get(s) ? "pass" : "fail", correct: correct.get(s) === true }),
-  );
+  for (const [index, s] of t.samples.entries()) {
+    const ok = correct.get(s) === true;
+    labels.push({ task_id: t.id, index, base_status: ok ? "pass" : "fail", correct: ok });
+  }
 }
 const mean = (xs: number[] = []) => (100 * xs.reduce((a, b) => a + b, 0)) / Math.max(1, xs.length);
 const seconds = (performance.now() - started) / 1000;
-const row = (name: string, v: (k: number) => string) => `${name.padEnd(34)}${[1, 2, 10].map((k) => v(k).padStart(9)).join("")}`;
+const row = (name: string, v: (k: number) => string) =>
+  `${name.padEnd(34)}${[1, 2, 10].map((k) => v(k).padStart(9)).join("")}`;
 console.log(row("HumanEval, CodeGen-16B", (k) => `pass@${k}`));
 console.log(row("random sample (coderm)", (k) => mean(random[k]).toFixed(2)));
 console.log(row("random sample (CodeT's code)", (k) => ({ 1: "22.12", 2: "-", 10: "50.38" })[k] ?? "-"));
 console.log(row("CodeT selection (coderm)", (k) => mean(codet[k]).toFixed(2)));
-console.log(row("CodeT selection (CodeT's code)", (k) => ({ 1: "36.75", 2: "44.74", 10: "59.36" })[k] ?? "-"));
+console.log(
+  row("CodeT selection (CodeT's code)", (k) => ({ 1: "36.75", 2: "44.74", 10: "59.36" })[k] ?? "-"),
+);
 console.log(row("CodeRM vote (coderm)", (k) => (k === 1 ? mean(vote).toFixed(2) : "-")));
 console.log(
   `wall time ${seconds.toFixed(1)} s (ground truth ${gtSeconds.toFixed(1)} s, dual execution ${dualSeconds.toFixed(1)} s; CodeT's code: 61 min)`,

@@ -110,6 +110,8 @@ export {
   unitTestQuestion,
 } from "./prompts/index.js";
 export * from "./records.js";
+// The whole loop: run() (resumable run directory), rank(), configs (RunConfigSchema), CodeT replay data.
+export * from "./run/index.js";
 // Reports: JSON, Markdown tables, self-contained HTML + SVG charts (render an EvalSummary).
 export {
   type HeatmapOptions,
@@ -124,13 +126,17 @@ export {
 } from "./report/index.js";
 // Sandbox: execute untrusted (solution, test) pairs in isolated warm Python workers; verdicts per pair.
 export {
+  type CallOutcome,
   execute,
   formatReport as formatIsolationReport,
   type IsolationLayer,
   type IsolationReport,
   type PairInput,
   type PairOutcome,
+  type PrunedResult,
+  type PruneGrid,
   probeBwrap,
+  runPruned,
   Sandbox,
   type SandboxOptions,
 } from "./sandbox/index.js";

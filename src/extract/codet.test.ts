@@ -25,6 +25,8 @@ describe("truncateSolution (CodeT solution_extract)", () => {
     expect(CODET_STOP_WORDS).toEqual(["\nclass", "\ndef", "\n#", "\nif", "\nprint"]);
     expect(truncateSolution("a\nb\nc", ["\nc", "\nb"])).toBe("a");
     expect(truncateSolution("a\ndef b", [])).toBe("a\ndef b");
+    // CodeT cuts word by word, in list order: "bc" first leaves "a", where "ab" no longer occurs.
+    expect(truncateSolution("abc", ["bc", "ab"])).toBe("a");
   });
 });
 

@@ -17,20 +17,22 @@ export const CODET_STOP_WORDS: readonly string[] = ["\nclass", "\ndef", "\n#", "
 export const CODET_CASE_LIMIT = 5;
 
 /**
- * Cut `completion` at the first occurrence of any stop word (CodeT splits on each word in turn and
- * keeps the head, which is the same cut). Nothing is stripped: CodeT appends this to the prompt.
+ * CodeT's cut: for each stop word in order, keep what precedes its first occurrence. With CodeT's
+ * words (all "\n" + a word) that is the earliest occurrence of any; with arbitrary words the order
+ * can matter, so it is done CodeT's way. Nothing is stripped: CodeT appends this to the prompt. An
+ * empty stop word is ignored (Python's `split("")` raises).
  */
 export function truncateSolution(
   completion: string,
   stopWords: readonly string[] = CODET_STOP_WORDS,
 ): string {
-  let end = completion.length;
+  let text = completion;
   for (const word of stopWords) {
     if (word.length === 0) continue;
-    const at = completion.indexOf(word);
-    if (at !== -1 && at < end) end = at;
+    const at = text.indexOf(word);
+    if (at !== -1) text = text.slice(0, at);
   }
-  return completion.slice(0, end);
+  return text;
 }
 
 export interface AssertCaseOptions {
@@ -92,13 +94,21 @@ export function extractAssertCases(
   return { cases, rejected };
 }
 
+// Test samples repeat cases a lot (a quarter of CodeGen's pieces are repeats); parsing dominates.
+const verdicts = new Map<string, string | undefined>();
+const VERDICT_CACHE = 20_000;
+
 /** CodeT's validity check: non-empty, mentions assert, compiles inside a try block. */
 export function caseError(testCase: string): string | undefined {
   if (pyStrip(testCase).length < 1) return "empty after truncation";
   if (!testCase.includes("assert")) return "no assert";
+  if (verdicts.has(testCase)) return verdicts.get(testCase);
   const body = testCase.replaceAll("\n", "\n    ");
   const error = compileError(`try:\n    ${body}\nexcept:\n    pass\n`);
-  return error === undefined ? undefined : `does not compile: ${error}`;
+  const verdict = error === undefined ? undefined : `does not compile: ${error}`;
+  if (verdicts.size >= VERDICT_CACHE) verdicts.clear();
+  verdicts.set(testCase, verdict);
+  return verdict;
 }
 
 export interface TaskCases {

@@ -39,21 +39,19 @@ export interface CollectedImports {
 
 const IMPORT_TYPES = ["import_statement", "import_from_statement", "future_import_statement"];
 
-/** Every import anywhere under `root`, in source order, one binding per line, deduplicated. */
+/**
+ * Every import anywhere under `root`, one binding per line, in CodeRM's order, repeats kept (as CodeRM
+ * does, so extracted texts compare equal). `from __future__` imports are dropped: the test runs after
+ * the solution, where they are a SyntaxError.
+ */
 export function collectImports(root: Node, filter: ImportFilter): CollectedImports {
   const solutionModules = new Set(filter.solutionModules ?? SOLUTION_MODULES);
-  const future: string[] = [];
   const lines: string[] = [];
   const dropped: string[] = [];
-  const seen = new Set<string>();
-  const add = (line: string, target: string[]) => {
-    if (seen.has(line)) return;
-    seen.add(line);
-    target.push(line);
-  };
   for (const node of inAstWalkOrder(root.descendantsOfType(IMPORT_TYPES))) {
     if (node.type === "future_import_statement") {
-      for (const name of bindings(node)) add(`from __future__ import ${name.text}`, future);
+      for (const name of bindings(node))
+        dropped.push(`from __future__ import ${name.text} (must open the program)`);
       continue;
     }
     const moduleNode = node.type === "import_from_statement" ? node.childForFieldName("module_name") : null;
@@ -63,7 +61,7 @@ export function collectImports(root: Node, filter: ImportFilter): CollectedImpor
     if (node.type === "import_from_statement" && node.descendantsOfType("wildcard_import").length > 0) {
       const line = `from ${module} import *`;
       if (fromSolution) dropped.push(`${line} (solution module)`);
-      else add(line, lines);
+      else lines.push(line);
       continue;
     }
     for (const b of bindings(node)) {
@@ -74,10 +72,10 @@ export function collectImports(root: Node, filter: ImportFilter): CollectedImpor
       if (solutionImport) dropped.push(`${line} (solution module)`);
       else if (filter.entryPoint && bound === filter.entryPoint)
         dropped.push(`${line} (shadows ${filter.entryPoint})`);
-      else add(line, lines);
+      else lines.push(line);
     }
   }
-  return { lines: [...future, ...lines], dropped };
+  return { lines, dropped };
 }
 
 /**

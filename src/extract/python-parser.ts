@@ -72,16 +72,3 @@ export function clip(text: string, max = 40): string {
   const one = text.replace(/\s+/g, " ").trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
-
-/** Pre-order walk of every node (named and anonymous); `visit` returning false skips children. */
-export function walk(root: Node, visit: (node: Node) => boolean | undefined): void {
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    if (visit(node) === false) continue;
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const c = node.child(i);
-      if (c) stack.push(c);
-    }
-  }
-}

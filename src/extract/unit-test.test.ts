@@ -171,14 +171,15 @@ describe("extractUnitTest, reference mode", () => {
     ]);
   });
 
-  it("re-emits one binding per line, deduplicated, keeping aliases and nested imports", () => {
+  it("re-emits one binding per line with aliases, keeps repeats, drops __future__", () => {
     const code =
       "from __future__ import annotations\nimport os, sys as system\nfrom collections import (Counter,\n    defaultdict as dd)\nimport unittest\nimport os\nclass T(unittest.TestCase):\n    def test_a(self):\n        import os\n";
     const r = unitTestFromCode(code);
     if (!r.ok) throw new Error(r.reason);
     expect(r.text.split("\n\n")[0]).toBe(
-      "from __future__ import annotations\nimport os\nimport sys as system\nfrom collections import Counter\nfrom collections import defaultdict as dd\nimport unittest",
+      "import os\nimport sys as system\nfrom collections import Counter\nfrom collections import defaultdict as dd\nimport unittest\nimport os\nimport os",
     );
+    expect(r.droppedImports).toEqual(["from __future__ import annotations (must open the program)"]);
   });
 
   it("keeps a decorated class whole", () => {

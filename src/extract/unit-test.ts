@@ -17,10 +17,12 @@
  * - the guard is removed only in its two exact spellings (`unittest.main()`, 4-space indent), and
  *   top-level statements after the class (such as another guard) survive when no `def` follows;
  * - only `from your_module import <one name>` is removed; `from solution import f` is kept and fails.
- * Deliberate differences: a block that does not compile is rejected (CodeRM: `ast.parse` failure also
- * rejects), a class that is not a TestCase subclass is rejected (it would pass every solution with
- * zero tests run), imports binding the entry point are dropped, imports are deduplicated with
- * `__future__` first, and `import unittest` is added when missing.
+ * Where the reference works, the output is byte-identical to the reference's (runner excluded, imports in
+ * its `ast.walk` order). Deliberate differences: a block that does not compile is rejected (CodeRM:
+ * `ast.parse` failure also rejects; we also apply compile-time rules), a class that is not a TestCase
+ * subclass is rejected (it would pass every solution with zero tests run), imports binding the entry
+ * point are dropped, so are `from __future__` imports (a SyntaxError after the solution), and
+ * `import unittest` is added when missing.
  *
  * `all-classes` (not in the paper) keeps every top-level TestCase subclass (and the in-source classes
  * they inherit from) and tolerates helper classes, which are dropped.
@@ -51,7 +53,7 @@ export interface ExtractedUnitTest extends ExtractedText {
 
 export type UnitTestExtraction = ExtractedUnitTest | Rejection;
 
-/** Extract the unit test of a chat `response` (text = imports, blank lines, class(es), newline). */
+/** Extract the unit test of a chat `response`: imports, a blank line, the class(es); no final newline. */
 export function extractUnitTest(response: string, options: UnitTestOptions = {}): UnitTestExtraction {
   const block = extractCode(response, { mode: options.fences ?? "reference" });
   if (!block.ok) return block;
@@ -82,10 +84,7 @@ export function unitTestFromCode(code: string, options: UnitTestOptions = {}): U
       kept = classes.filter((c) => needed.has(c.name));
     }
     const imports = collectImports(root, options);
-    if (!imports.lines.includes("import unittest")) {
-      const afterFuture = imports.lines.findIndex((l) => !l.startsWith("from __future__ "));
-      imports.lines.splice(afterFuture === -1 ? imports.lines.length : afterFuture, 0, "import unittest");
-    }
+    if (!imports.lines.includes("import unittest")) imports.lines.unshift("import unittest");
     // The reference's layout (imports, one blank line, class; no final newline), so a test that the
     // reference extracts correctly comes out byte-identical and deduplicates the same way.
     const text = `${imports.lines.join("\n")}\n\n${kept.map((c) => c.text).join("\n\n\n")}`;

@@ -90,6 +90,9 @@ export async function generate(
     errors: {},
   };
   const inflight = new Map<string, Deferred>();
+  // A server's `n` support is learnt once and kept in the store for later runs.
+  const serverId = `${provider.name} ${provider.model}`;
+  if (provider.supportsN === undefined && cache) provider.supportsN = cache.serverSupportsN(serverId);
   let fatal: RequestFailure | undefined;
   const fatalAbort = new AbortController();
   const runSignal = options.signal ? AbortSignal.any([options.signal, fatalAbort.signal]) : fatalAbort.signal;
@@ -150,12 +153,14 @@ export async function generate(
         summary.completionTokens += res.completionTokens ?? 0;
         if (pending.length > 1 && res.choices.length < pending.length && provider.supportsN !== false) {
           provider.supportsN = false;
+          cache?.rememberSupportsN(serverId, false);
           emit({
             type: "no-n",
             message: `server returned ${res.choices.length} of ${pending.length} choices: one request per sample from now on`,
           });
         } else if (pending.length > 1 && provider.supportsN === undefined) {
           provider.supportsN = true;
+          cache?.rememberSupportsN(serverId, true);
         }
         const left: number[] = [];
         pending.forEach((index, j) => {

@@ -7,6 +7,7 @@ import {
   buildUnitTestPrompt,
   formatPromptRecord,
   functionFormStarter,
+  liveCodeBenchProblemsFromPrompts,
   type PromptRecord,
   parseLiveCodeBenchSolutionPrompt,
   parseUnitTestPrompt,
@@ -128,6 +129,17 @@ describe("livecodebench prompts", () => {
       const rebuilt = formatPromptRecord(buildUnitTestPrompt(problems.get(r.task_id)!, code));
       expect(rebuilt, r.task_id).toBe(ut.lines[i]);
     });
+  });
+
+  it("rebuilds problems from the prompt file (the offline LiveCodeBench source)", () => {
+    const rebuilt = liveCodeBenchProblemsFromPrompts(sol.records);
+    expect(rebuilt[0]).toMatchObject({
+      task_id: "3228",
+      entry_point: "maximumSetSize",
+      benchmark: "livecodebench",
+    });
+    const lines = rebuilt.map((p) => formatPromptRecord(buildSolutionPrompt(p)));
+    expect(lines).toEqual(sol.lines);
   });
 
   it("turns a class starter into a plain function signature", () => {

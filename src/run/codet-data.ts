@@ -28,18 +28,19 @@ export interface CodetDataOptions extends ReadOptions {
   granularity?: "case" | "sample";
 }
 
-/** One unit test per distinct assert case of each task, in sample order. */
+/**
+ * One unit test per assert case of each task, in sample order. Repeated cases stay separate columns:
+ * CodeT's consensus score counts a case as often as the model wrote it (the sandbox runs each distinct
+ * text once, so repeats cost nothing to execute).
+ */
 export function splitCases(tests: readonly UnitTestSample[]): UnitTestSample[] {
   const out: UnitTestSample[] = [];
-  const seen = new Map<string, Set<string>>();
+  const next = new Map<string, number>();
   for (const t of tests) {
-    if (!t.cases) continue;
-    const mine = seen.get(t.task_id) ?? new Set<string>();
-    seen.set(t.task_id, mine);
-    for (const c of t.cases) {
-      if (mine.has(c)) continue;
-      out.push({ task_id: t.task_id, index: mine.size, format: "assert", test: c, cases: [c] });
-      mine.add(c);
+    for (const c of t.cases ?? []) {
+      const index = next.get(t.task_id) ?? 0;
+      next.set(t.task_id, index + 1);
+      out.push({ task_id: t.task_id, index, format: "assert", test: c, cases: [c] });
     }
   }
   return out;
@@ -64,7 +65,9 @@ export async function loadCodetData(dir: string, options: CodetDataOptions = {})
         : { cases: [], rejected: x.rejected[0]?.reason ?? "no assert case names the entry point" };
     },
   });
-  const kept = tests.records.filter((t) => options.testSamples === undefined || t.index < options.testSamples);
+  const kept = tests.records.filter(
+    (t) => options.testSamples === undefined || t.index < options.testSamples,
+  );
   return {
     // The code-generation task file carries the prompts solutions complete (docstring examples removed).
     problems: solutions.problems,

@@ -24,6 +24,8 @@ const ModelSchema = z
     concurrency: z.number().int().positive().default(8),
     /** Seconds per request. */
     timeout: z.number().positive().default(600),
+    /** Retries per sample after the first attempt (429, 5xx, timeouts, resets). */
+    retries: z.number().int().nonnegative().default(6),
     /** Serve recorded responses from this file instead of a server (CodeRM result file). */
     replay: z.string().optional(),
   })

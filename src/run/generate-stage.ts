@@ -3,6 +3,7 @@
  * that failed after retries are returned as rejected and the stage is not marked done, so a rerun asks
  * the server only for them (everything else comes from the store).
  */
+import { CodermError } from "../errors.js";
 import { extractCode, extractUnitTest, initPython } from "../extract/index.js";
 import { type GenerationEvent, generate, OpenAIProvider, type Provider, type Role } from "../llm/index.js";
 import { buildPrompts } from "../prompts/index.js";
@@ -52,12 +53,22 @@ async function sample(o: GenerateStageOptions) {
       cache: o.cache,
       concurrency: o.model.concurrency,
       timeoutMs: o.model.timeout * 1000,
+      maxRetries: o.model.retries,
       signal: o.signal,
       onEvent: (e: GenerationEvent) => {
         if (e.type === "sample") o.onProgress?.(++done, total);
       },
     },
   );
+  const failures = out.results.flatMap((j) => j.samples.filter((s) => s.text === null));
+  if (failures.length > 0 && failures.length === total) {
+    // Nothing came back at all: a wrong URL, a dead server or a bad model name, not bad luck.
+    throw new CodermError(
+      "E_SERVER",
+      `every ${o.role} request failed (${failures[0]?.error ?? "no answer"})`,
+      o.model.baseUrl ?? process.env.OPENAI_BASE_URL ?? "base URL",
+    );
+  }
   return out;
 }
 

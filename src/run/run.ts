@@ -201,7 +201,9 @@ export async function run(config: RunConfig, hooks: RunHooks = {}): Promise<RunO
         failed = g.failed;
       }
       // CodeT replays count m in test samples (already applied); their unit tests are the assert cases.
-      tests = tests.filter((t) => taskSet.has(t.task_id) && (config.codet !== undefined || t.index < config.m));
+      tests = tests.filter(
+        (t) => taskSet.has(t.task_id) && (config.codet !== undefined || t.index < config.m),
+      );
       await atomicJsonl(path("tests"), tests);
       if (failed > 0) {
         progress.note(`${failed} unit-test samples failed after retries; rerun to ask for them again`);

@@ -9,6 +9,7 @@ export {
   SANDBOX_UID,
 } from "./isolation.js";
 export { type CallOutcome, execute, Sandbox } from "./pool.js";
+export { type PrunedResult, type PruneGrid, runPruned } from "./prune.js";
 export type {
   IsolationLayer,
   IsolationReport,

@@ -32,29 +32,48 @@ export function harnessSource(): string {
   throw new CodermError("E_SANDBOX", "harness not found (expected src/sandbox/harness/worker.py)", here);
 }
 
-let harnessCopy: string | undefined;
+const harnessCopies = new Map<string, string>();
 
 /**
- * Copy the harness to a world-readable temp folder: the sandbox uid may not read the checkout (e.g. under
- * /root), and bubblewrap binds this folder read-only.
+ * Copy the harness to a world-readable folder under the temp dir: the sandbox uid may not read the checkout
+ * (e.g. under /root), and bubblewrap binds this folder read-only. The folder is named by a hash of its content,
+ * so every process (and every run) reuses one copy and nothing is left behind per run.
  */
 export function prepareHarness(extraKinds: string[] = []): string {
-  if (harnessCopy && extraKinds.length === 0) return harnessCopy;
-  const dir = mkdtempSync(join(tmpdir(), "coderm-harness-"));
   const src = harnessSource();
-  mkdirSync(join(dir, "kinds"));
-  for (const f of readdirSync(src)) if (f.endsWith(".py")) copyFileSync(join(src, f), join(dir, f));
-  for (const f of readdirSync(join(src, "kinds")))
-    if (f.endsWith(".py")) copyFileSync(join(src, "kinds", f), join(dir, "kinds", f));
+  const files: [string, string][] = [];
+  for (const f of readdirSync(src).sort()) if (f.endsWith(".py")) files.push([f, join(src, f)]);
+  for (const f of readdirSync(join(src, "kinds")).sort())
+    if (f.endsWith(".py")) files.push([`kinds/${f}`, join(src, "kinds", f)]);
   for (const f of extraKinds) {
     if (!existsSync(f)) throw new CodermError("E_BAD_INPUT", "kind plugin not found", f);
-    copyFileSync(f, join(dir, "kinds", basename(f)));
+    files.push([`kinds/${basename(f)}`, f]);
   }
-  for (const p of [dir, join(dir, "kinds")]) chmodSync(p, 0o755);
-  for (const f of readdirSync(dir)) if (f.endsWith(".py")) chmodSync(join(dir, f), 0o644);
-  for (const f of readdirSync(join(dir, "kinds"))) chmodSync(join(dir, "kinds", f), 0o644);
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  if (extraKinds.length === 0) harnessCopy = dir;
+  const h = createHash("sha1");
+  const contents = files.map(([name, path]) => {
+    const text = readFileSync(path);
+    h.update(name).update("\0").update(text).update("\0");
+    return [name, text] as const;
+  });
+  const digest = h.digest("hex").slice(0, 16);
+  const known = harnessCopies.get(digest);
+  if (known) return known;
+  const dir = join(tmpdir(), `coderm-harness-${digest}`);
+  if (!existsSync(join(dir, ".complete"))) {
+    const staging = mkdtempSync(join(tmpdir(), "coderm-harness-tmp-"));
+    mkdirSync(join(staging, "kinds"));
+    for (const [name, text] of contents) writeFileSync(join(staging, name), text, { mode: 0o644 });
+    writeFileSync(join(staging, ".complete"), "");
+    for (const p of [staging, join(staging, "kinds")]) chmodSync(p, 0o755);
+    try {
+      renameSync(staging, dir);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process made the same copy first
+      if (!existsSync(join(dir, ".complete")))
+        throw new CodermError("E_SANDBOX", "cannot prepare the harness", dir);
+    }
+  }
+  harnessCopies.set(digest, dir);
   return dir;
 }
 

@@ -76,7 +76,9 @@ export class WorkerProcess {
     this.hello.catch(() => {});
     // A worker that never says hello (a stuck bwrap, a broken interpreter) must not hang start().
     const helloTimer = setTimeout(() => {
-      helloReject(new CodermError("E_SANDBOX", `worker did not start within 60 s: ${this.stderrTail.trim()}`));
+      helloReject(
+        new CodermError("E_SANDBOX", `worker did not start within 60 s: ${this.stderrTail.trim()}`),
+      );
       this.kill();
     }, 60_000);
     this.hello.then(

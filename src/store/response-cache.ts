@@ -49,6 +49,16 @@ export const LLM_MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    stage: "llm",
+    version: 2,
+    up: (db) => {
+      // What was learnt about a server (does it honour `n`?), so later runs skip the probing.
+      db.exec(
+        "CREATE TABLE llm_servers (server TEXT PRIMARY KEY, supports_n INTEGER, updated_at TEXT NOT NULL)",
+      );
+    },
+  },
 ];
 
 interface Row {
@@ -119,6 +129,22 @@ export class ResponseCache {
       r.latencyMs,
       r.model,
     );
+  }
+
+  /** Whether `server` was seen honouring `n` (undefined: never probed). */
+  serverSupportsN(server: string): boolean | undefined {
+    const row = this.store.db
+      .prepare<[string], { supports_n: number | null }>("SELECT supports_n FROM llm_servers WHERE server = ?")
+      .get(server);
+    return row?.supports_n === null || row === undefined ? undefined : row.supports_n === 1;
+  }
+
+  rememberSupportsN(server: string, supportsN: boolean): void {
+    this.store.db
+      .prepare(
+        "INSERT INTO llm_servers (server, supports_n, updated_at) VALUES (?, ?, datetime('now')) ON CONFLICT(server) DO UPDATE SET supports_n = excluded.supports_n, updated_at = excluded.updated_at",
+      )
+      .run(server, supportsN ? 1 : 0);
   }
 
   /** Start a run record; returns its id. */

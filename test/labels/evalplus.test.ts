@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ForkServerExecutor,
   type GroundTruth,
-  labelEvalPlus,
   type LabelRequest,
+  labelEvalPlus,
   loadGroundTruth,
 } from "../../src/evaluate/labels/index.js";
 import { readEvalPlusProblems } from "../../src/problems/evalplus.js";
@@ -21,8 +21,11 @@ let mb: Map<string, GroundTruth>;
 
 beforeAll(async () => {
   executor = new ForkServerExecutor({ workers: 2 });
-  const heProblems = (await readEvalPlusProblems(writeFixture(HUMANEVAL_FIXTURE), "humaneval+", { strict: true })).records;
-  const mbProblems = (await readEvalPlusProblems(writeFixture(MBPP_FIXTURE), "mbpp+", { strict: true })).records;
+  const heProblems = (
+    await readEvalPlusProblems(writeFixture(HUMANEVAL_FIXTURE), "humaneval+", { strict: true })
+  ).records;
+  const mbProblems = (await readEvalPlusProblems(writeFixture(MBPP_FIXTURE), "mbpp+", { strict: true }))
+    .records;
   he = await loadGroundTruth(heProblems, "humaneval+", { executor, cacheDir: null });
   mb = await loadGroundTruth(mbProblems, "mbpp+", { executor, cacheDir: null });
 }, 60_000);
@@ -144,7 +147,9 @@ describe("EvalPlus labels", () => {
       he,
       "F/hang",
       "def hang(x):\n",
-      ["    while True:\n        try:\n            while True:\n                pass\n        except BaseException:\n            pass\n"],
+      [
+        "    while True:\n        try:\n            while True:\n                pass\n        except BaseException:\n            pass\n",
+      ],
       { minTimeLimit: 0.05 },
     );
     expect(ls[0]).toMatchObject({ base_status: "fail", plus_status: "fail" });
@@ -171,7 +176,10 @@ describe("MBPP+ special oracles", () => {
   });
 
   it("accepts 0 for sum_div, anything for are_equivalent, the slant-height reading for surface_Area", async () => {
-    const sd = await label(mb, "Mbpp/295", "", ["def sum_div(n):\n    return 0\n", "def sum_div(n):\n    return 1\n"]);
+    const sd = await label(mb, "Mbpp/295", "", [
+      "def sum_div(n):\n    return 0\n",
+      "def sum_div(n):\n    return 1\n",
+    ]);
     expect(sd.map((l) => l.correct)).toEqual([true, false]);
     const ae = await label(mb, "Mbpp/164", "", ["def are_equivalent(a, b):\n    return 'whatever'\n"]);
     expect(ae[0]?.correct).toBe(true);

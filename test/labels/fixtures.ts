@@ -35,7 +35,14 @@ function he(
   });
 }
 
-function mbpp(task: string, entry: string, prompt: string, canonical: string, base: string, plus: string): string {
+function mbpp(
+  task: string,
+  entry: string,
+  prompt: string,
+  canonical: string,
+  base: string,
+  plus: string,
+): string {
   return line({
     task_id: s(task),
     prompt: s(prompt),
@@ -51,7 +58,14 @@ function mbpp(task: string, entry: string, prompt: string, canonical: string, ba
 
 export const HUMANEVAL_FIXTURE = [
   he("F/half", "half", "def half(x):\n", "    return x / 2\n", "[[1], [3]]", "[[5], [7]]"),
-  he("F/scale", "scale", "def scale(xs):\n", "    return [x * 0.1 for x in xs]\n", "[[[1.0, 2.0]]]", "[[[3.0]]]"),
+  he(
+    "F/scale",
+    "scale",
+    "def scale(xs):\n",
+    "    return [x * 0.1 for x in xs]\n",
+    "[[[1.0, 2.0]]]",
+    "[[[3.0]]]",
+  ),
   he("F/pi", "approx_pi", "def approx_pi():\n", "    return 3.14159\n", "[[]]", "[]", "0.01"),
   he(
     "F/find_zero",
@@ -62,7 +76,14 @@ export const HUMANEVAL_FIXTURE = [
     "[[[-2, 1]]]",
     "0.0001",
   ),
-  he("F/slow", "slow", "import time\n\ndef slow(x):\n", "    time.sleep(0.05)\n    return x\n", "[[1]]", "[[2]]"),
+  he(
+    "F/slow",
+    "slow",
+    "import time\n\ndef slow(x):\n",
+    "    time.sleep(0.05)\n    return x\n",
+    "[[1]]",
+    "[[2]]",
+  ),
   he("F/inc", "inc", "def inc(x):\n", "    return x + 1\n", "[[1], [2]]", "[[100], [1000]]"),
   he("F/total", "total", "def total(xs):\n", "    return sum(xs)\n", "[[[1, 2]], [[3]]]", "[[[4, 5, 6]]]"),
   he("F/hang", "hang", "def hang(x):\n", "    return x\n", "[[1]]", "[[2]]"),
@@ -86,8 +107,22 @@ export const MBPP_FIXTURE = [
     '[["annie"], ["dawood"]]',
     '[["Else"]]',
   ),
-  mbpp("Mbpp/295", "sum_div", '"""sum of divisors"""\n', "def sum_div(n):\n    return sum(i for i in range(1, n) if n % i == 0)\n", "[[8], [12]]", "[[7]]"),
-  mbpp("Mbpp/164", "are_equivalent", '"""same divisor sums"""\n', "def are_equivalent(a, b):\n    return a == b\n", "[[36, 57]]", "[[2, 4]]"),
+  mbpp(
+    "Mbpp/295",
+    "sum_div",
+    '"""sum of divisors"""\n',
+    "def sum_div(n):\n    return sum(i for i in range(1, n) if n % i == 0)\n",
+    "[[8], [12]]",
+    "[[7]]",
+  ),
+  mbpp(
+    "Mbpp/164",
+    "are_equivalent",
+    '"""same divisor sums"""\n',
+    "def are_equivalent(a, b):\n    return a == b\n",
+    "[[36, 57]]",
+    "[[2, 4]]",
+  ),
   mbpp(
     "Mbpp/581",
     "surface_Area",

@@ -57,7 +57,10 @@ describe("CodeT", () => {
       [
         {
           key: "T/add",
-          programs: ["def add(a, b):\n    return a + b\n", "def add(a, b):\n    while a > 5:\n        pass\n    return a * b\n"],
+          programs: [
+            "def add(a, b):\n    return a + b\n",
+            "def add(a, b):\n    while a > 5:\n        pass\n    return a * b\n",
+          ],
           cases: ["assert add(1, 2) == 3", "assert add(2, 2) == 4", "assert add(9, 1) == 10"],
         },
       ],
@@ -116,12 +119,31 @@ describe("coderm label", () => {
         .join("\n"),
     );
     const run = () =>
-      execFileSync("npx", ["tsx", "src/cli/main.ts", "label", "--benchmark", "humaneval+", "--solutions", samples, "--out", out, "--cache", join(dir, "cache")], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      execFileSync(
+        "npx",
+        [
+          "tsx",
+          "src/cli/main.ts",
+          "label",
+          "--benchmark",
+          "humaneval+",
+          "--solutions",
+          samples,
+          "--out",
+          out,
+          "--cache",
+          join(dir, "cache"),
+        ],
+        {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
     run();
-    const first = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const first = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(first.map((l) => [l.index, l.base_status, l.plus_status, l.correct])).toEqual([
       [0, "pass", "pass", true],
       [1, "fail", "fail", false],

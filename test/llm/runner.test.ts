@@ -207,6 +207,19 @@ describe("n, sharing and concurrency", () => {
     expect(s.stats.samplesServed).toBe(12);
   });
 
+  it("remembers in the store that a server ignores n", async () => {
+    const s = await server({ supportsN: false });
+    const cache = cacheAt("non.sqlite");
+    await generate(jobs(1), { provider: provider(s), role: "policy", n: 2, cache, backoff: fast });
+    expect(s.stats.log.filter((r) => r.n > 1)).toHaveLength(1);
+    s.reset();
+    const fresh = provider(s);
+    await generate(jobs(2, "other"), { provider: fresh, role: "policy", n: 2, cache, backoff: fast });
+    expect(fresh.supportsN).toBe(false);
+    expect(s.stats.log.every((r) => r.n === 1)).toBe(true);
+    expect(s.stats.requests).toBe(4);
+  });
+
   it("shares identical requests in flight instead of asking twice", async () => {
     const s = await server({ latencyMs: 30 });
     const same = [0, 1].map((i) => ({

@@ -3,9 +3,10 @@ preprocess/extract_unit_test.py), re-implemented for parity tests of src/extract
 Not part of the product; reproduces the reference's bugs on purpose.
 
 stdin: JSON lines {"response": str}
-stdout: JSON lines {"test": str | null, "blocks": [str]} -- the extracted test without the runner the
-reference appends (UNITTEST_FORMAT), or null when the reference drops the response; and the code
-blocks its `extract_code` finds (the same function extracts solutions).
+stdout: JSON lines {"test": str | null, "compiles": bool, "blocks": [str]} -- the extracted test
+without the runner the reference appends (UNITTEST_FORMAT), or null when the reference drops the
+response; whether that test compiles; and the code blocks its `extract_code` finds (the same
+function extracts solutions).
 """
 import ast
 import json
@@ -67,4 +68,10 @@ def extract(response):
 
 for line in sys.stdin:
     response = json.loads(line)["response"]
-    sys.stdout.write(json.dumps({"test": extract(response), "blocks": code_blocks(response)}) + "\n")
+    test = extract(response)
+    try:
+        compile(test or "", "", "exec")
+        compiles = test is not None
+    except Exception:
+        compiles = False
+    sys.stdout.write(json.dumps({"test": test, "compiles": compiles, "blocks": code_blocks(response)}) + "\n")

@@ -36,6 +36,13 @@ const HACKS: Record<string, { solution: string; body?: string }> = {
       "f = sys._getframe(1)\nf.f_locals['self']._outcome.expecting_failure = True",
     ),
   },
+  "trace jump over the assert": {
+    solution: wrong(
+      "import sys",
+      "caller = sys._getframe(1)\ndef tracer(frame, event, arg):\n    if frame is caller and event == 'line':\n        frame.f_lineno = frame.f_code.co_firstlineno + 3\n        caller.f_trace = None\n    return tracer\ncaller.f_trace = tracer\nsys.settrace(lambda *a: None)",
+    ),
+    body: "x = add(1, 2)\nself.assertEqual(x, 3)\npass",
+  },
   "raise SkipTest": { solution: wrong("import unittest", "raise unittest.SkipTest('nope')") },
   "kill the harness": { solution: wrong("import os, signal", "os.kill(os.getppid(), signal.SIGKILL)") },
   "signal the group": {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PairOutcome, Sandbox } from "../../src/sandbox/index.js";
+import { formatReport, type PairOutcome, Sandbox } from "../../src/sandbox/index.js";
 import { ADD, ut } from "./helpers.js";
 
 let sb: Sandbox;
@@ -126,5 +126,26 @@ describe("isolation", () => {
       ]),
     ]);
     expect(alone.get("alone")!.verdict, alone.get("alone")!.stderr).toBe("pass");
+  });
+
+  it("says loudly when isolation is weak, and --require-isolation makes that an error", async () => {
+    await expect(Sandbox.start({ workers: 1, bwrap: false, requireIsolation: true })).rejects.toMatchObject({
+      code: "E_ISOLATION",
+    });
+    const weak = await Sandbox.start({ workers: 1, bwrap: false });
+    try {
+      expect(weak.isolation.level).toBe("weak");
+      expect(weak.isolation.layers.namespaces).toMatchObject({ ok: false });
+      expect(formatReport(weak.isolation)).toMatch(/WEAK[\s\S]*MISSING namespaces[\s\S]*WARNING/);
+      // seccomp and rlimits still hold without namespaces
+      const r = new Map<string, PairOutcome>();
+      for await (const o of weak.run([
+        ut("net", ADD, ["import socket", "with self.assertRaises(PermissionError):", "    socket.socket()"]),
+      ]))
+        r.set(o.id, o);
+      expect(r.get("net")!.verdict, r.get("net")!.stderr).toBe("pass");
+    } finally {
+      await weak.close();
+    }
   });
 });

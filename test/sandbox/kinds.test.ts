@@ -1,9 +1,28 @@
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/index.js";
 import { ADD, ut } from "./helpers.js";
 
-const ECHO = fileURLToPath(new URL("./fixtures/echo_kind.py", import.meta.url));
+// A child-side kind written for this test (product Python lives only in src/sandbox/harness).
+const ECHO = join(mkdtempSync(join(tmpdir(), "coderm-kind-")), "echo_kind.py");
+writeFileSync(
+  ECHO,
+  [
+    "import os",
+    "def run(job, ctx):",
+    "    if job.get('mode') == 'hang':",
+    "        while True:",
+    "            pass",
+    "    if job.get('mode') == 'exit':",
+    "        os._exit(0)",
+    "    if job.get('mode') == 'raise':",
+    "        raise ValueError('asked to fail')",
+    "    return {'sum': job['a'] + job['b'], 'uid': os.getuid(), 'env': dict(os.environ)}",
+    "",
+  ].join("\n"),
+);
 let sb: Sandbox;
 beforeAll(async () => {
   sb = await Sandbox.start({ workers: 1, extraKinds: [ECHO] });

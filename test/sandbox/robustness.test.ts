@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { runCommand } from "citty";
+import { describe, expect, it, vi } from "vitest";
+import exec from "../../src/cli/commands/exec.js";
 import { type PairOutcome, Sandbox } from "../../src/sandbox/index.js";
 import { ut } from "./helpers.js";
 
@@ -121,8 +123,10 @@ describe("robustness", () => {
     expect(firstLines.length).toBeLessThan(16);
     for (const l of firstLines) expect(() => JSON.parse(l)).not.toThrow();
     // resume: only the missing ids run, and together they answer every pair exactly once
-    const again = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
-    await new Promise((r) => again.on("exit", r));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    await runCommand(exec, { rawArgs: args.slice(4) });
+    vi.restoreAllMocks();
     const ids = readFileSync(outFile, "utf8")
       .trim()
       .split("\n")

@@ -142,7 +142,7 @@ describe("online allocator", () => {
   });
 
   it("enforces the round barrier and validates results", () => {
-    const alloc = new OnlineAllocator([{ taskId: "a", solutions: 2, maxTests: 3 }], { budget: 3 });
+    const alloc = new OnlineAllocator([{ taskId: "a", solutions: 2, maxTests: 3 }], { budget: 3, growth: 2 });
     const reqs = alloc.next();
     expect(reqs).toEqual([{ taskId: "a", tests: 1 }]);
     expect(() => alloc.next()).toThrow(/observe/);
@@ -150,5 +150,12 @@ describe("online allocator", () => {
     expect(() => alloc.observe("b", [[true, false]])).toThrow(/unknown task/);
     alloc.observe("a", [[true, false]]);
     expect(alloc.status("a")).toMatchObject({ tests: 1, pending: 0, chosen: [0] });
+    // A requested test that never arrives stays spent and shrinks what the problem can still get.
+    const more = alloc.next();
+    expect(more).toEqual([{ taskId: "a", tests: 2 }]);
+    alloc.observe("a", [[true, false]]);
+    expect(alloc.status("a")).toMatchObject({ tests: 2, stopped: "cap" });
+    expect(alloc.spent).toBe(3);
+    expect(alloc.next()).toEqual([]);
   });
 });

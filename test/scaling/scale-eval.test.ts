@@ -75,7 +75,7 @@ describe("scale-eval", () => {
     expect(r.testsUsed["dynamic-gold"][2]).toBe(2);
     const md = renderScaleMarkdown(r);
     expect(md).toContain("| 1 | 66.67 ± 0.00");
-    expect(renderScaleSvg(r)).toContain('data-series="dynamic (gold λ)"');
+    expect(renderScaleSvg(r)).toContain('data-series="dynamic, gold λ"');
   });
 
   it("interpolates the equal budget needed for an accuracy in log2 budget", () => {

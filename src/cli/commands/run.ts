@@ -46,6 +46,7 @@ export default defineCommand({
     },
     "tester-base-url": { type: "string", description: "a separate server for the tester" },
     "api-key-env": { type: "string", description: "environment variable holding the API key" },
+    retries: { type: "string", description: "retries per sample on 429/5xx/timeouts/resets (default 6)" },
     "replay-solutions": {
       type: "string",
       description: "recorded solutions (CodeRM result file) instead of a policy server",
@@ -73,6 +74,7 @@ export default defineCommand({
       if (replay) m.replay = replay;
       if (baseUrl) m.baseUrl = baseUrl;
       if (args["api-key-env"]) m.apiKeyEnv = args["api-key-env"];
+      if (args.retries) m.retries = num(args.retries, "retries");
       return Object.keys(m).length > 0 ? m : undefined;
     };
     const sandbox: Record<string, unknown> = {};

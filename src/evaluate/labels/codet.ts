@@ -142,7 +142,8 @@ export function codetTaskPassAtK(
   if (merged.length >= k) picks = merged.slice(0, k).map((m) => [m, 1]);
   else {
     const counts = merged.map(() => 1);
-    for (let i = 0; i < k - merged.length; i++) counts[i % merged.length] = (counts[i % merged.length] as number) + 1;
+    for (let i = 0; i < k - merged.length; i++)
+      counts[i % merged.length] = (counts[i % merged.length] as number) + 1;
     picks = merged.map((m, i) => [m, counts[i] as number]);
   }
   let allWrong = 1;

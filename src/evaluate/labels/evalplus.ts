@@ -8,7 +8,7 @@
 import { CodermError } from "../../errors.js";
 import type { Label } from "../../records.js";
 import type { LabelExecutor } from "./executor.js";
-import type { GroundTruth } from "./ground-truth.js";
+import { type GroundTruth, truthRef } from "./ground-truth.js";
 import { type ProgramRun, runPrograms } from "./programs.js";
 
 export const DEFAULT_MIN_TIME_LIMIT = 4.0;
@@ -118,7 +118,8 @@ export async function labelEvalPlus(
       secondsPerProgram: perProgram,
       job: (programs) => ({
         op: "evalplus_check",
-        blob_path: g.path,
+        // Read per job: inline ground truth (isolated sandbox) is not held in memory for every task at once.
+        ...truthRef(g, options.executor),
         programs,
         min_time_limit: minLimit,
         gt_time_limit_factor: factor,

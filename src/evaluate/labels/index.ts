@@ -1,4 +1,13 @@
 export {
+  type CaseRun,
+  type CodetTask,
+  type ConsensusSet,
+  codetRank,
+  codetTaskPassAtK,
+  estimatePassAtK,
+  runCodetCases,
+} from "./codet.js";
+export {
   DEFAULT_GT_TIME_LIMIT_FACTOR,
   DEFAULT_MIN_TIME_LIMIT,
   type EvalPlusLabelOptions,
@@ -24,14 +33,12 @@ export {
   type GroundTruthOptions,
   loadGroundTruth,
 } from "./ground-truth.js";
-export { type CheckOutcome, checkProgram, checkPrograms, type HumanEvalLabelOptions, labelHumanEval } from "./humaneval.js";
-export { type ProgramRun, type RunProgramsOptions, runPrograms } from "./programs.js";
 export {
-  type CaseRun,
-  type CodetTask,
-  type ConsensusSet,
-  codetRank,
-  codetTaskPassAtK,
-  estimatePassAtK,
-  runCodetCases,
-} from "./codet.js";
+  type CheckOutcome,
+  checkProgram,
+  checkPrograms,
+  type HumanEvalLabelOptions,
+  labelHumanEval,
+} from "./humaneval.js";
+export { type LiveCodeBenchLabelOptions, labelLiveCodeBench, liveCodeBenchTests } from "./livecodebench.js";
+export { type ProgramRun, type RunProgramsOptions, runPrograms } from "./programs.js";

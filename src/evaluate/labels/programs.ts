@@ -33,7 +33,8 @@ export interface RunProgramsOptions {
   slackSeconds?: number;
 }
 
-const KILLED = new Set(["timeout", "crash"]);
+/** A job the executor killed or lost (the sandbox says "timeout" or "crash: ..."). */
+const killed = (error: string) => error === "timeout" || error.startsWith("crash");
 
 interface OpResult {
   results: unknown[];
@@ -64,7 +65,7 @@ async function execute<O>(
       rest = rest.slice(res.results.length);
       continue;
     }
-    if (!KILLED.has(r.error)) throw new CodermError("E_SANDBOX", `label job failed: ${r.error}`, run.key);
+    if (!killed(r.error)) throw new CodermError("E_SANDBOX", `label job failed: ${r.error}`, run.key);
     if (single) {
       out.push(run.onKilled(r.error));
       rest = [];
@@ -119,7 +120,9 @@ export async function runPrograms<O>(
     const run = runs[c.run] as ProgramRun<O>;
     const outs = await execute(run, c.programs, executor, o);
     const d = done[c.run] as Map<string, O>;
-    c.programs.forEach((p, k) => d.set(p, outs[k] as O));
+    c.programs.forEach((p, k) => {
+      d.set(p, outs[k] as O);
+    });
     left[c.run] = (left[c.run] as number) - 1;
     if (left[c.run] === 0) await finish(c.run);
   });

@@ -19,6 +19,7 @@ _TestCase = unittest.TestCase
 _TestResult = unittest.TestResult
 _run = unittest.TestCase.run
 _reset_failures, _failures = guard.reset_failures, guard.failures
+_gettrace, _getprofile, _settrace, _setprofile = sys.gettrace, sys.getprofile, sys.settrace, sys.setprofile
 # run(job, ctx) is called in the trusted worker and forks its own children (see batch.py).
 PARENT_SIDE = True
 _cache = {}
@@ -160,6 +161,12 @@ def _run_methods(cls, p, opts, cases, notes):
             v, exc = _verdict(result.events, name, p["xfail"], skip_is_pass)
             if v == "pass" and _failures() and name not in p["xfail"]:
                 v, exc = "fail", AssertionError("an assertion failed but unittest recorded no failure")
+            if _gettrace() is not None or _getprofile() is not None:
+                # a trace function can jump over an assert (frame.f_lineno): never trust such a run
+                _settrace(None)
+                _setprofile(None)
+                if v == "pass":
+                    v, exc = "error", RuntimeError("a trace/profile function was installed during the test")
         except TimeoutException as e:
             v, exc = "timeout", e
         except BaseException as e:  # noqa: BLE001
