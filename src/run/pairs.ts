@@ -75,12 +75,18 @@ export interface PlannedPairs {
  * extraction rejected get no pairs at all: they are not unit tests, and leaving their cells missing
  * makes them all-fail columns, which no strategy's choice depends on.
  */
-export function planPairs(samples: TaskSamples, tasks: Iterable<string>, done?: Set<string>): PlannedPairs {
+export function planPairs(
+  samples: TaskSamples,
+  tasks: Iterable<string>,
+  done?: Set<string>,
+  /** Test ids to run per task (a budget's share); default every valid test. */
+  only?: ReadonlyMap<string, readonly number[]>,
+): PlannedPairs {
   const out: PlannedPairs = { pairs: [], decided: [] };
   for (const task_id of tasks) {
     const sols = samples.solutions.get(task_id) ?? [];
     const tests = samples.tests.get(task_id) ?? [];
-    const valid = validTests(tests);
+    const valid = only?.get(task_id) ?? validTests(tests);
     sols.forEach((s, i) => {
       for (const j of valid) {
         const cell = { task_id, solution: i, test: j };
@@ -132,6 +138,17 @@ export async function runPairs(sandbox: Sandbox, plan: PlannedPairs, file?: stri
   for (const r of plan.decided) keep(r);
   if (plan.pairs.length > 0) for await (const o of sandbox.run(plan.pairs)) keep(outcomeToResult(o));
   return results;
+}
+
+/** The sub-matrix of the given test columns (renumbered 0..k-1), for evaluating under a budget. */
+export function keepColumns(m: PassMatrix, ids: readonly number[]): PassMatrix {
+  const out = new PassMatrix(m.solutions, ids.length);
+  for (let i = 0; i < m.solutions; i++) {
+    ids.forEach((j, k) => {
+      if (m.has(i, j)) out.set(i, k, m.get(i, j));
+    });
+  }
+  return out;
 }
 
 /** Fill pass matrices sized by the samples from results (last result per cell wins). */

@@ -23,9 +23,10 @@ import {
   UnitTestSampleSchema,
 } from "../records.js";
 import { renderHtml, renderMarkdown } from "../report/index.js";
-import { Sandbox } from "../sandbox/index.js";
+import { formatReport, Sandbox } from "../sandbox/index.js";
 import { select } from "../select/index.js";
 import { openStore, ResponseCache } from "../store/index.js";
+import { allocateTests } from "./budget.js";
 import { loadCodetData } from "./codet-data.js";
 import type { RunConfig } from "./config.js";
 import { generateSolutions, generateTests } from "./generate-stage.js";
@@ -34,6 +35,7 @@ import { hasGroundTruth, labelStage } from "./label-stage.js";
 import { fingerprint, Ledger } from "./ledger.js";
 import {
   indexSamples,
+  keepColumns,
   matricesFrom,
   pairId,
   planPairs,
@@ -214,63 +216,96 @@ export async function run(config: RunConfig, hooks: RunHooks = {}): Promise<RunO
 
     // execute: results are appended as they finish; a rerun keeps them and runs only the rest
     const samples = indexSamples(solutions, tests);
+    const valid = new Map(tasks.map((t) => [t, validTests(samples.tests.get(t) ?? [])]));
     const fpExec = fingerprint({
       fpTests,
       sandbox: { t: config.sandbox.timeout, a: config.sandbox.assertTimeout },
+      budget: config.budget,
+      allocation: config.allocation,
     });
     const execState = ledger.get("execute");
     if (execState?.fingerprint !== fpExec && existsSync(path("results"))) rmSync(path("results"));
-    let results = await readDoneResults(path("results"));
+    const results = await readDoneResults(path("results"));
     const done = new Set(results.map((r) => pairId(r)));
-    const plan = planPairs(samples, tasks, done);
-    if (
-      execState?.status === "done" &&
-      execState.fingerprint === fpExec &&
-      plan.pairs.length + plan.decided.length === 0
-    ) {
-      progress.begin("execute", true);
-    } else {
-      progress.begin("execute");
-      ledger.mark("execute", fpExec, "started");
-      if (done.size > 0)
-        progress.note(`resuming: ${done.size} pair results kept, ${plan.pairs.length} to run`);
-      const sandbox = await Sandbox.start({
-        workers: config.sandbox.workers,
-        timeout: config.sandbox.timeout,
-        assertTimeout: config.sandbox.assertTimeout,
-        requireIsolation: config.sandbox.requireIsolation,
-        onProgress: (d, t) => progress.update(done.size + d, done.size + t),
-      });
-      const { formatReport } = await import("../sandbox/index.js");
-      progress.note(formatReport(sandbox.isolation).split("\n")[0] ?? "");
-      const stop = () => sandbox.kill();
+    let sandbox: Sandbox | undefined;
+    const execute = async (plan: ReturnType<typeof planPairs>) => {
+      if (plan.pairs.length + plan.decided.length === 0) return;
+      if (!sandbox) {
+        sandbox = await Sandbox.start({
+          workers: config.sandbox.workers,
+          timeout: config.sandbox.timeout,
+          assertTimeout: config.sandbox.assertTimeout,
+          requireIsolation: config.sandbox.requireIsolation,
+          onProgress: (d, t) => progress.update(done.size + d, done.size + t),
+        });
+        progress.note(formatReport(sandbox.isolation).split("\n")[0] ?? "");
+      }
+      const sb = sandbox;
+      const stop = () => sb.kill();
       hooks.signal?.addEventListener("abort", stop, { once: true });
       try {
-        results = results.concat(await runPairs(sandbox, plan, path("results")));
+        for (const r of await runPairs(sb, plan, path("results"))) {
+          results.push(r);
+          done.add(pairId(r));
+        }
       } finally {
         hooks.signal?.removeEventListener("abort", stop);
-        await sandbox.close();
       }
       checkStop();
-      ledger.mark("execute", fpExec, "done", { pairs: results.length });
-      const insert = store.db.prepare(
-        "INSERT OR REPLACE INTO run_results (task_id, solution, test, verdict, passed, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
-      );
-      store.db.transaction(() => {
-        for (const r of results)
-          insert.run(r.task_id, r.solution, r.test, r.verdict, r.passed ? 1 : 0, r.duration_ms ?? null);
-      })();
+    };
+    // Which tests each problem may use: all valid ones, or its share of the budget.
+    let allowed: Map<string, number[]> = valid;
+    try {
+      if (config.budget !== undefined) {
+        progress.begin("execute");
+        let probe: ReturnType<typeof matricesFrom> | undefined;
+        if (config.allocation === "dynamic") {
+          const first = new Map(tasks.map((t) => [t, valid.get(t)!.slice(0, 1)]));
+          await execute(planPairs(samples, tasks, done, first));
+          probe = matricesFrom(samples, tasks, results);
+        }
+        const counts = allocateTests(tasks, valid, config.budget, config.allocation, probe);
+        allowed = new Map(tasks.map((t) => [t, valid.get(t)!.slice(0, counts.get(t) ?? 0)]));
+        const used = [...allowed.values()].reduce((a, ids) => a + ids.length, 0);
+        progress.note(
+          `budget ${config.budget} tests/problem (${config.allocation}): ${used} tests allocated`,
+        );
+      }
+      const plan = planPairs(samples, tasks, done, allowed);
+      if (
+        execState?.status === "done" &&
+        execState.fingerprint === fpExec &&
+        plan.pairs.length + plan.decided.length === 0
+      ) {
+        progress.begin("execute", true);
+      } else {
+        if (config.budget === undefined) progress.begin("execute");
+        ledger.mark("execute", fpExec, "started");
+        if (done.size > 0)
+          progress.note(`resuming: ${done.size} pair results kept, ${plan.pairs.length} to run`);
+        await execute(plan);
+        ledger.mark("execute", fpExec, "done", { pairs: results.length });
+        const insert = store.db.prepare(
+          "INSERT OR REPLACE INTO run_results (task_id, solution, test, verdict, passed, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+        );
+        store.db.transaction(() => {
+          for (const r of results)
+            insert.run(r.task_id, r.solution, r.test, r.verdict, r.passed ? 1 : 0, r.duration_ms ?? null);
+        })();
+      }
+    } finally {
+      await (sandbox as Sandbox | undefined)?.close();
     }
     const matrices = matricesFrom(samples, tasks, results);
     await writePassMatrices(path("matrix"), matrices);
+    // Evaluation sees exactly the tests each problem was allowed, as selection does.
+    const evalMatrices = new Map([...matrices].map(([t, m]) => [t, keepColumns(m, allowed.get(t) ?? [])]));
 
     // select
     progress.begin("select");
     const selected: Selected[] = [];
     for (const task of tasks) {
-      const r = select(config.strategy, matrices.get(task)!, {
-        tests: validTests(samples.tests.get(task) ?? []),
-      });
+      const r = select(config.strategy, matrices.get(task)!, { tests: allowed.get(task) ?? [] });
       selected.push(describeChoice(task, r, samples));
     }
     await atomicJsonl(path("selected"), selected);
@@ -321,7 +356,7 @@ export async function run(config: RunConfig, hooks: RunHooks = {}): Promise<RunO
         t,
         Array.from(list, (v) => v ?? false),
       );
-    const summary = evaluate(matrices, byTask, {
+    const summary = evaluate(evalMatrices, byTask, {
       strategies: config.strategies,
       samples: config.evaluation.samples,
       seed: config.evaluation.seed,

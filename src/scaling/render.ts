@@ -73,13 +73,26 @@ export function renderScaleMarkdown(r: ScaleEvalResult, title = "Dynamic unit-te
     const cells = r.allocations.map((a) => `${pct(r.accuracy[a][i])} ± ${pct(r.stderr[a][i])}`);
     lines.push(`| ${fmtBudget(b)} | ${cells.join(" | ")} | ${fmtBudget(r.testsUsed.online[i] as number)} |`);
   });
+  lines.push("", "Difference to equal allocation, points (± paired standard error over resamples):", "");
+  const others = r.allocations.filter((a) => a !== "equal");
+  lines.push(
+    `| Budget | ${others.map((a) => LABELS[a]).join(" | ")} |`,
+    `|---:|${others.map(() => "---:").join("|")}|`,
+  );
+  r.budgets.forEach((b, i) => {
+    const cells = others.map((a) => {
+      const d = ((r.accuracy[a][i] as number) - (r.accuracy.equal[i] as number)) * 100;
+      return `${d >= 0 ? "+" : ""}${d.toFixed(2)} ± ${((r.deltaStderr[a][i] as number) * 100).toFixed(2)}`;
+    });
+    lines.push(`| ${fmtBudget(b)} | ${cells.join(" | ")} |`);
+  });
   lines.push(
     "",
-    "Online mode against equal allocation (Δ at the same budget; tests saved = 1 − online tests / the smallest equal budget reaching the online accuracy, interpolated in log2 budget):",
+    'Online mode against equal allocation (Δ at the same budget; tests saved = 1 − online tests / the smallest equal budget reaching the online accuracy, interpolated in log2 budget; "none" when equal allocation gets there with fewer tests):',
     "",
   );
   lines.push(
-    "| Budget | online tests/problem | online | equal | Δ | equal needs | tests saved | online stops |",
+    "| Budget | online tests/problem | online | equal | Δ ± se (paired) | equal needs | tests saved | online stops |",
     "|---:|---:|---:|---:|---:|---:|---:|---|",
   );
   onlineSavings(r).forEach((s, i) => {
@@ -90,7 +103,7 @@ export function renderScaleMarkdown(r: ScaleEvalResult, title = "Dynamic unit-te
     const eq = r.accuracy.equal[i] as number;
     const delta = (on - eq) * 100;
     lines.push(
-      `| ${fmtBudget(s.budget)} | ${s.used.toFixed(2)} | ${pct(on)} | ${pct(eq)} | ${delta >= 0 ? "+" : ""}${delta.toFixed(2)} | ${s.equalNeeds === undefined ? "> max" : s.equalNeeds.toFixed(2)} | ${s.saved === undefined ? "—" : `${(s.saved * 100).toFixed(1)}%`} | ${stops || "—"} |`,
+      `| ${fmtBudget(s.budget)} | ${s.used.toFixed(2)} | ${pct(on)} | ${pct(eq)} | ${delta >= 0 ? "+" : ""}${delta.toFixed(2)} ± ${((r.deltaStderr.online[i] as number) * 100).toFixed(2)} | ${s.equalNeeds === undefined ? "> max" : s.equalNeeds.toFixed(2)} | ${s.saved === undefined ? "—" : s.saved < 0 ? "none" : `${(s.saved * 100).toFixed(1)}%`} | ${stops || "—"} |`,
     );
   });
   lines.push("", "Difficulty predictors (first resample; λ = measured pass rate of the policy):", "");

@@ -72,6 +72,11 @@ export interface ScaleEvalResult {
   accuracy: Record<Allocation, number[]>;
   /** Standard error of that mean over resamples. */
   stderr: Record<Allocation, number[]>;
+  /**
+   * Standard error of the paired difference to equal allocation (same resamples, same test orders):
+   * far smaller than the two stderrs combined, so it is what says whether an allocation really differs.
+   */
+  deltaStderr: Record<Allocation, number[]>;
   /** Tests actually used, per problem on average (online may leave budget unused). */
   testsUsed: Record<Allocation, number[]>;
   /** Online stops per budget: mean count of problems per reason. */
@@ -176,6 +181,14 @@ export function scaleEval(
     for (const f of DIFFICULTY_FEATURES)
       fits.set(f, crossFitIsotonic(features.get(f) as number[], gold, folds, `${seed}/${s}`));
     if (s === 0) {
+      // Baseline: every problem predicted by its training folds' mean λ (what a feature must beat).
+      const flat = crossFitIsotonic(
+        gold.map(() => 0),
+        gold,
+        folds,
+        `${seed}/${s}`,
+      );
+      calib["constant (fold mean λ)"] = calibration(flat.predicted, gold);
       for (const f of DIFFICULTY_FEATURES) {
         calib[`${f} (raw)`] = calibration(features.get(f) as number[], gold);
         calib[`${f} (isotonic, ${folds}-fold)`] = calibration((fits.get(f) as CrossFit).predicted, gold);
@@ -241,14 +254,25 @@ export function scaleEval(
 
   const accuracy = zero();
   const stderr = zero();
+  const deltaStderr = zero();
   const testsUsed = zero();
+  const se = (xs: ArrayLike<number>) => {
+    const n = xs.length;
+    let m = 0;
+    for (let i = 0; i < n; i++) m += xs[i] as number;
+    m /= n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += ((xs[i] as number) - m) ** 2;
+    return n > 1 ? Math.sqrt(ss / (n - 1) / n) : 0;
+  };
   for (const a of ALLOCATIONS) {
     budgets.forEach((_, bi) => {
       const xs = perSample[a][bi] as Float64Array;
       const m = xs.reduce((t, v) => t + v, 0) / samples;
-      const ss = xs.reduce((t, v) => t + (v - m) ** 2, 0);
+      const eq = perSample.equal[bi] as Float64Array;
       (accuracy[a] as number[])[bi] = m;
-      (stderr[a] as number[])[bi] = samples > 1 ? Math.sqrt(ss / (samples - 1) / samples) : 0;
+      (stderr[a] as number[])[bi] = se(xs);
+      (deltaStderr[a] as number[])[bi] = se(xs.map((v, i) => v - (eq[i] as number)));
       (testsUsed[a] as number[])[bi] = (used[a][bi] as number) / samples;
     });
   }
@@ -261,6 +285,7 @@ export function scaleEval(
     allocations: [...ALLOCATIONS],
     accuracy,
     stderr,
+    deltaStderr,
     testsUsed,
     onlineStops: stops,
     allTests: allTests / samples,

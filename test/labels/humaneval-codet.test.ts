@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  checkPrograms,
   codetRank,
   codetTaskPassAtK,
   estimatePassAtK,
@@ -48,6 +49,21 @@ describe("HumanEval check(candidate)", () => {
     expect(labels[1]?.details).toBe("failed: AssertionError");
     expect(labels[2]?.details).toBe("timed out");
     expect(labels[3]?.details).toBe("failed: SyntaxError");
+  });
+});
+
+describe("CPU clock", () => {
+  it("counts CPU time, not time spent waiting", async () => {
+    const out = await checkPrograms(
+      [
+        {
+          key: "t",
+          programs: ["import time\ntime.sleep(0.3)\n", "while True:\n    pass\n", "x = 1\n"],
+        },
+      ],
+      { executor, timeout: 0.1, clock: "cpu" },
+    );
+    expect(out.get("t")?.map((o) => o.result)).toEqual(["passed", "timed out", "passed"]);
   });
 });
 

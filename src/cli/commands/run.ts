@@ -59,6 +59,14 @@ export default defineCommand({
     limit: { type: "string", description: "only the first K problems" },
     workers: { type: "string", description: "sandbox workers (default: CPUs)" },
     timeout: { type: "string", description: "seconds per unittest pair (default 1)" },
+    budget: {
+      type: "string",
+      description: "average unit tests per problem to execute and use (dynamic scaling)",
+    },
+    allocation: {
+      type: "string",
+      description: "how the budget is split: equal | dynamic (greedy on a first-round λ)",
+    },
     samples: { type: "string", description: "bootstrap repetitions for best-of-n (default 100)" },
     seed: { type: "string", description: "bootstrap seed (default 0)" },
     "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
@@ -96,6 +104,8 @@ export default defineCommand({
         tester: model(args.tester, args["replay-tests"], args["tester-base-url"] ?? args["base-url"]),
         codet: args.codet,
         limit: num(args.limit, "limit"),
+        budget: num(args.budget, "budget"),
+        allocation: args.allocation,
         sandbox: Object.keys(sandbox).length > 0 ? sandbox : undefined,
         evaluation: Object.keys(evaluation).length > 0 ? evaluation : undefined,
       },

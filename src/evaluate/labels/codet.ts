@@ -14,9 +14,18 @@ export type CaseRun = boolean[] | string;
 /** Run each distinct program prefix (prompt + completion) against the same distinct cases. */
 export async function runCodetCases(
   tasks: ReadonlyArray<{ key: string; programs: ReadonlyArray<string>; cases: ReadonlyArray<string> }>,
-  options: { executor: LabelExecutor; timeout?: number; batchSize?: number; onDone?: (key: string) => void },
+  options: {
+    executor: LabelExecutor;
+    timeout?: number;
+    /** "cpu": each case's limit counts CPU time; the whole run's wall budget is stretched 10x. */
+    clock?: "wall" | "cpu";
+    batchSize?: number;
+    onDone?: (key: string) => void;
+  },
 ): Promise<Map<string, CaseRun[]>> {
   const timeout = options.timeout ?? 0.1;
+  const clock = options.clock ?? "wall";
+  const wallFactor = clock === "cpu" ? 10 : 1;
   return runPrograms<CaseRun>(
     tasks
       .filter((t) => t.cases.length > 0)
@@ -24,8 +33,15 @@ export async function runCodetCases(
         key: t.key,
         programs: t.programs,
         // CodeT joins its process at timeout x cases + 0.1 s.
-        secondsPerProgram: timeout * t.cases.length + 0.1 + 1,
-        job: (programs) => ({ op: "codet_cases", programs, cases: t.cases, timeout }),
+        secondsPerProgram: (timeout * t.cases.length + 0.1) * wallFactor + 1,
+        job: (programs) => ({
+          op: "codet_cases",
+          programs,
+          cases: t.cases,
+          timeout,
+          clock,
+          wall_factor: wallFactor,
+        }),
         parse: (raw) => (raw as { result: CaseRun }).result,
         onKilled: () => "timed out",
         noProgram: () => "failed: no program",

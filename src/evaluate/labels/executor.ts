@@ -67,9 +67,13 @@ class Worker {
     });
     const fail = (why: string) => {
       this.dead = new CodermError("E_SANDBOX", `label worker ${why}${stderr ? `: ${stderr.trim()}` : ""}`);
-      for (const p of this.pending.values()) p.reject(this.dead);
+      // The job in flight is lost with its worker: report it like a crash so the caller can retry it alone.
+      for (const p of this.pending.values()) p.resolve({ ok: false, error: `crash: ${this.dead.message}` });
       this.pending.clear();
     };
+    this.proc.stdin.on("error", () => {
+      // EPIPE after the worker died; the exit handler reports it.
+    });
     this.proc.on("error", (e) => fail(`failed to start (${e.message})`));
     this.proc.on("exit", (code, signal) => {
       if (!this.dead) fail(`exited (${signal ?? code})`);
@@ -82,6 +86,8 @@ export class ForkServerExecutor implements LabelExecutor {
   readonly concurrency: number;
   readonly hostFiles = true;
   private readonly workers: Worker[];
+  private readonly python: string;
+  private started = 0;
   private readonly queue: Array<() => void> = [];
   private nextId = 0;
   private closed = false;
@@ -92,13 +98,22 @@ export class ForkServerExecutor implements LabelExecutor {
       throw new CodermError("E_SANDBOX", `python interpreter not found: ${python}`, "CODERM_PYTHON");
     }
     this.concurrency = Math.max(1, options.workers ?? availableParallelism());
+    this.python = python;
     this.workers = Array.from({ length: this.concurrency }, () => new Worker(python));
+    this.started = this.concurrency;
   }
 
   run(job: LabelJob, timeoutMs: number): Promise<JobOutcome> {
     if (this.closed) return Promise.reject(new CodermError("E_SANDBOX", "executor is closed"));
     return new Promise<JobOutcome>((resolve, reject) => {
       const start = () => {
+        // Replace dead workers (a crash takes its worker down), but give up on a worker that cannot start.
+        this.workers.forEach((x, i) => {
+          if (x.dead && !x.busy && this.started < this.concurrency * 20) {
+            this.workers[i] = new Worker(this.python);
+            this.started++;
+          }
+        });
         const w = this.workers.find((x) => !x.busy && !x.dead);
         if (!w) {
           const dead = this.workers.find((x) => x.dead)?.dead;

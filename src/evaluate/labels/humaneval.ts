@@ -39,18 +39,22 @@ export async function checkPrograms(
   options: {
     executor: LabelExecutor;
     timeout?: number;
+    /** "cpu": the limit counts the program's CPU time, wall time only bounds it at 10 s more (see labels.py). */
+    clock?: "wall" | "cpu";
     batchSize?: number;
     onDone?: (key: string, o: CheckOutcome[]) => void | Promise<void>;
   },
 ): Promise<Map<string, CheckOutcome[]>> {
   const timeout = options.timeout ?? 3;
+  const clock = options.clock ?? "wall";
+  const grace = clock === "cpu" ? 10 : 1;
   return runPrograms<CheckOutcome>(
     runs.map((r) => ({
       key: r.key,
       programs: r.programs,
       // The reference joins its process at timeout + 1 s.
-      secondsPerProgram: timeout + 1,
-      job: (programs) => ({ op: "program_check", programs, timeout }),
+      secondsPerProgram: timeout + grace,
+      job: (programs) => ({ op: "program_check", programs, timeout, clock, grace }),
       onKilled: () => ({ result: "timed out", passed: false }),
       noProgram: () => ({ result: "failed: no program", passed: false }),
       onDone: options.onDone ? (o) => options.onDone?.(r.key, o) : undefined,

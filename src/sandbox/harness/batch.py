@@ -12,6 +12,9 @@ import state
 from forkrun import TimeoutException, arm_alarm, disarm_alarm
 
 
+_EMPTY = compile("", "<calibration>", "exec")
+
+
 def describe(e, limit=600):
     text = "".join(traceback.format_exception_only(type(e), e)).strip()
     return text[:limit]
@@ -47,10 +50,17 @@ def _child(solution_code, group, budget, run_unit, probe):
             sys.modules.pop(m, None)  # a solution importing the harness by name gets nothing
         snapshot = dict(g)
         if probe is not None:
-            run_unit(probe[0], g, 5.0, ctx)  # same call depth as the units below
-            probe[1](g)
-            g.clear()
-            g.update(snapshot)
+            # The stack depth at the units' call site is the same in every child: calibrate once per worker.
+            limit = ctx.calibrated.get(probe[2])
+            if limit is None and not group:  # only the calibration child (no solution code) measures
+                run_unit(probe[0], g, 5.0, ctx)  # same call depth as the units below
+                limit = probe[1](g)
+                g.clear()
+                g.update(snapshot)
+                if limit is not None:
+                    chan.send({"t": "calibrated", "key": probe[2], "limit": limit})
+            elif limit is not None:
+                sys.setrecursionlimit(limit)
         unsafe = False
         try:
             before = state.fingerprint(snapshot, bool(ctx.wipe)) if len(group) > 1 else None
@@ -77,14 +87,21 @@ def _child(solution_code, group, budget, run_unit, probe):
 
 def run_batched(ctx, job, units, run_unit, judge, probe=None):
     """units: [(key, payload)]; run_unit(payload, g, budget, ctx) runs in the child and returns a record;
-    judge(payload, record) -> (verdict, cases) runs in the worker; probe = (payload, after(g)) is run once
-    per child before the units, e.g. to calibrate the recursion limit."""
+    judge(payload, record) -> (verdict, cases) runs in the worker; probe = (payload, after(g) -> limit, key)
+    calibrates the recursion limit in the first child of a worker; later children reuse the limit."""
     budget = float(job.get("timeout", 1.0))
     hard = float(job.get("hard_timeout", 2 * budget + 0.5))
     single = bool(job.get("parity", False))
     solution_code = job["_solution_code"]
     pending = list(units)
     rerun_alone = set()
+    if probe is not None and probe[2] not in ctx.calibrated:
+        # Calibrate in a child that loaded no untrusted code, so a solution cannot skew the limit.
+        def on_cal(rec):
+            if rec.get("t") == "calibrated" and type(rec.get("limit")) is int and 100 <= rec["limit"] <= 100000:
+                ctx.calibrated[probe[2]] = rec["limit"]
+
+        ctx.run_child(_child(_EMPTY, [], budget, run_unit, probe), hard + 5, on_cal)
     while pending:
         alone = single or pending[0][0] in rerun_alone
         group = pending[:1] if alone else [u for u in pending if u[0] not in rerun_alone][:100]

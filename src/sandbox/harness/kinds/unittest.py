@@ -235,10 +235,13 @@ def make_probe():
 
     def after(g):
         got = g["locals_dict"].pop("depth", None)
-        if isinstance(got, int):
-            sys.setrecursionlimit(max(100, sys.getrecursionlimit() + REFERENCE_DEPTH - got))
+        if not isinstance(got, int):
+            return None
+        limit = max(100, sys.getrecursionlimit() + REFERENCE_DEPTH - got)
+        sys.setrecursionlimit(limit)
+        return limit
 
-    return (probe, after)
+    return (probe, after, "unittest-depth")
 
 
 def judge_factory(opts):
