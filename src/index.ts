@@ -110,8 +110,6 @@ export {
   unitTestQuestion,
 } from "./prompts/index.js";
 export * from "./records.js";
-// The whole loop: run() (resumable run directory), rank(), configs (RunConfigSchema), CodeT replay data.
-export * from "./run/index.js";
 // Reports: JSON, Markdown tables, self-contained HTML + SVG charts (render an EvalSummary).
 export {
   type HeatmapOptions,
@@ -124,6 +122,8 @@ export {
   renderJson,
   renderMarkdown,
 } from "./report/index.js";
+// The whole loop: run() (resumable run directory), rank(), configs (RunConfigSchema), CodeT replay data.
+export * from "./run/index.js";
 // Sandbox: execute untrusted (solution, test) pairs in isolated warm Python workers; verdicts per pair.
 export {
   type CallOutcome,

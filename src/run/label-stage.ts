@@ -3,15 +3,17 @@
  * for problem files that carry a HumanEval-style `test`. Labels are appended to the run's file as each
  * task finishes, so a kill keeps them and a rerun labels only the rest.
  */
+import { createHash } from "node:crypto";
 import { appendFileSync, existsSync } from "node:fs";
 import {
-  ForkServerExecutor,
+  type LabelExecutor,
   labelEvalPlus,
   labelHumanEval,
   loadGroundTruth,
 } from "../evaluate/labels/index.js";
 import { readJsonl } from "../io/jsonl.js";
 import { type Benchmark, type Label, LabelSchema, type Problem, type SolutionSample } from "../records.js";
+import { Sandbox } from "../sandbox/index.js";
 
 type Kind = "evalplus" | "check" | undefined;
 
@@ -43,7 +45,8 @@ export async function labelStage(o: LabelStageOptions): Promise<Label[]> {
   const done = new Set(labels.map((l) => `${l.task_id}\u0000${l.index}`));
   const todo = o.solutions.filter((s) => !done.has(`${s.task_id}\u0000${s.index}`));
   if (todo.length === 0 || kind === undefined) return labels;
-  const executor = new ForkServerExecutor({ workers: o.workers });
+  // Candidate programs are untrusted: they run in the same isolated workers as the pairs.
+  const executor: LabelExecutor = (await Sandbox.start({ workers: o.workers })).executor("labels");
   const write = (batch: Label[]) => {
     appendFileSync(o.file, batch.map((l) => `${JSON.stringify(l)}\n`).join(""));
     labels.push(...batch);
@@ -58,7 +61,16 @@ export async function labelStage(o: LabelStageOptions): Promise<Label[]> {
     } else {
       const needed = new Set(todo.map((s) => s.task_id));
       const subset = o.problems.filter((p) => needed.has(p.task_id));
-      const truth = await loadGroundTruth(subset, o.benchmark as "humaneval+" | "mbpp+", { executor });
+      const benchmark = o.benchmark as "humaneval+" | "mbpp+";
+      // Expected outputs are cached across runs, keyed by the problems' content.
+      const hash = createHash("md5")
+        .update(
+          JSON.stringify(
+            subset.map((p) => [p.task_id, p.canonical_solution, p.base_input_json, p.plus_input_json]),
+          ),
+        )
+        .digest("hex");
+      const truth = await loadGroundTruth(subset, benchmark, { executor, hash });
       await labelEvalPlus(todo, truth, { executor, onLabels: write });
     }
   } finally {
