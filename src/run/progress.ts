@@ -19,6 +19,7 @@ export class RunProgress {
   private bar: cliProgress.SingleBar | undefined;
   private stage = "";
   private lastJson = 0;
+  private started = Date.now();
 
   constructor(
     readonly mode: ProgressMode,
@@ -67,7 +68,6 @@ export class RunProgress {
     this.bar.setTotal(total);
     this.bar.update(done, { speed: secs > 0 ? (done / secs).toFixed(1) : "0" });
   }
-  private started = Date.now();
 
   note(message: string): void {
     if (this.mode === "json") this.emit({ event: "note", stage: this.stage, message });

@@ -2,6 +2,7 @@
  * `coderm eval`: pass matrices + labels → the paper's tables (Markdown on stdout), and with --out the
  * full report as summary.json, report.md and report.html.
  */
+
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
@@ -11,34 +12,14 @@ import { DEFAULT_STRATEGIES, evaluate } from "../../evaluate/summary.js";
 import { formatBadLine } from "../../io/jsonl.js";
 import { parseSummary, renderHtml, renderJson, renderMarkdown } from "../../report/index.js";
 import { isStrategyName, STRATEGIES, type StrategyName } from "../../select/index.js";
+import { listFlag, numberFlag, ttyProgress } from "../flags.js";
 
-function int(value: string | undefined, field: string, min = 0): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const v = Number(value);
-  if (!Number.isInteger(v) || v < min)
-    throw new CodermError("E_BAD_INPUT", `must be an integer ≥ ${min}, got "${value}"`, `--${field}`);
-  return v;
-}
+const int = (value: string | undefined, field: string, min = 0) =>
+  numberFlag(value, field, { min, int: true });
 
-function list(value: string | undefined): string[] | undefined {
-  if (!value) return undefined;
-  return value
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
+const list = listFlag;
 
-/** A one-line progress counter on a terminal; silent when stderr is a file or pipe. */
-function progress(label: string): (done: number, total: number) => void {
-  if (!process.stderr.isTTY) return () => {};
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (done < total && now - last < 100) return;
-    last = now;
-    process.stderr.write(`\r${label} ${done}/${total}${done === total ? "\n" : ""}`);
-  };
-}
+const progress = ttyProgress;
 
 /** Render finished summaries side by side, as the paper's tables put benchmarks and policies in columns. */
 function combine(paths: string[], out: string | undefined, format: string): void {

@@ -2,6 +2,7 @@
  * `coderm exec`: run (solution, test) pairs in the sandbox. Results are appended as they complete, so a
  * killed run keeps what finished and a rerun skips ids already in --out.
  */
+
 import { createWriteStream, existsSync, readFileSync, truncateSync } from "node:fs";
 import { defineCommand } from "citty";
 import { z } from "zod";
@@ -9,6 +10,7 @@ import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
 import { TEST_FORMATS } from "../../records.js";
 import { formatReport, type PairInput, Sandbox } from "../../sandbox/index.js";
+import { numberFlag } from "../flags.js";
 
 export const PairLineSchema = z.object({
   id: z.union([z.string().min(1), z.number()]).transform(String),
@@ -17,13 +19,7 @@ export const PairLineSchema = z.object({
   format: z.enum(TEST_FORMATS).default("unittest"),
 });
 
-function num(value: string | undefined, field: string, min: number): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const v = Number(value);
-  if (!Number.isFinite(v) || v < min)
-    throw new CodermError("E_BAD_INPUT", `must be a number ≥ ${min}, got "${value}"`, `--${field}`);
-  return v;
-}
+const num = (value: string | undefined, field: string, min: number) => numberFlag(value, field, { min });
 
 /** Ids already in a results file; a torn last line (killed mid-write) is cut off so appending stays valid. */
 export function finishedIds(file: string): Set<string> {

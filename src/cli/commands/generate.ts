@@ -3,6 +3,7 @@
  * replay recorded ones, and write a CodeRM result file. Every response is cached in the store as it
  * arrives, so a killed run resumes by asking only for the missing samples.
  */
+
 import { fileURLToPath } from "node:url";
 import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
@@ -30,22 +31,11 @@ import {
 } from "../../prompts/index.js";
 import type { Benchmark, Problem, SolutionSample, UnitTestSample } from "../../records.js";
 import { openStore, ResponseCache } from "../../store/index.js";
+import { numberFlag } from "../flags.js";
 
 const BENCHMARK_CHOICES = ["humaneval+", "mbpp+", "livecodebench"] as const;
 
-function num(value: string | undefined, field: string, opts: { min?: number; int?: boolean } = {}) {
-  if (value === undefined || value === "") return undefined;
-  const v = Number(value);
-  const min = opts.min ?? 0;
-  if (!Number.isFinite(v) || v < min || (opts.int && !Number.isInteger(v))) {
-    throw new CodermError(
-      "E_BAD_INPUT",
-      `must be ${opts.int ? "an integer" : "a number"} ≥ ${min}, got "${value}"`,
-      `--${field}`,
-    );
-  }
-  return v;
-}
+const num = numberFlag;
 
 async function readPrompts(file: string): Promise<PromptRecord[]> {
   return (await readJsonl(file, PromptRecordSchema, { strict: true })).records;

@@ -3,6 +3,7 @@
  * (EvalPlus semantics for the + benchmarks, `check(candidate)` for HumanEval). S is EvalPlus's samples
  * format; L gets one Label per sample. Resumable: samples already in L are skipped.
  */
+
 import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
@@ -28,25 +29,12 @@ import {
 import { readEvalPlusSamples } from "../../problems/evalplus-samples.js";
 import { type Label, LabelSchema } from "../../records.js";
 import { Sandbox } from "../../sandbox/index.js";
+import { numberFlag, ttyProgress } from "../flags.js";
 
-function num(value: string | undefined, field: string, fallback: number): number {
-  if (value === undefined || value === "") return fallback;
-  const v = Number(value);
-  if (!Number.isFinite(v) || v <= 0)
-    throw new CodermError("E_BAD_INPUT", `must be a positive number, got "${value}"`, `--${field}`);
-  return v;
-}
+const num = (value: string | undefined, field: string, fallback: number): number =>
+  numberFlag(value, field, { positive: true }) ?? fallback;
 
-function progress(label: string): (done: number, total: number) => void {
-  if (!process.stderr.isTTY) return () => {};
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (done < total && now - last < 100) return;
-    last = now;
-    process.stderr.write(`\r${label} ${done}/${total}${done === total ? "\n" : ""}`);
-  };
-}
+const progress = ttyProgress;
 
 export default defineCommand({
   meta: { name: "label", description: "Ground-truth labels for solutions (EvalPlus / HumanEval semantics)." },

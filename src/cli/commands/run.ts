@@ -2,20 +2,16 @@
  * `coderm run`: the whole loop as one resumable command. Flags and a config file (coderm.config.json|ts)
  * fill the same validated object; rerunning the same command resumes where it stopped.
  */
+
 import { defineCommand } from "citty";
-import { CodermError } from "../../errors.js";
 import { findConfigFile, parseRunConfig, readConfigFile } from "../../run/config.js";
 import { type ProgressMode, RunProgress } from "../../run/progress.js";
 import { run } from "../../run/run.js";
 import { formatTable } from "../../run/table.js";
 import { STRATEGIES } from "../../select/index.js";
+import { numberFlag } from "../flags.js";
 
-function num(v: string | undefined, field: string): number | undefined {
-  if (v === undefined || v === "") return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new CodermError("E_BAD_INPUT", `must be a number, got "${v}"`, `--${field}`);
-  return n;
-}
+const num = (value: string | undefined, field: string) => numberFlag(value, field);
 
 export default defineCommand({
   meta: {

@@ -3,6 +3,7 @@
  * budget under equal, dynamic (gold and predicted λ) and online allocation (the paper's Figure 6).
  * Markdown on stdout; with --out also scale-eval.json, scale-eval.md and scale-eval.svg.
  */
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
@@ -20,6 +21,7 @@ import {
 } from "../../scaling/index.js";
 import { renderScaleJson, renderScaleMarkdown, renderScaleSvg } from "../../scaling/render.js";
 import { type ScaleProblem, scaleEval } from "../../scaling/simulate.js";
+import { ttyProgress } from "../flags.js";
 
 function num(
   value: string | undefined,
@@ -67,10 +69,7 @@ function budgets(value: string | undefined): number[] | undefined {
   });
 }
 
-function progress(label: string): (done: number, total: number) => void {
-  if (!process.stderr.isTTY) return () => {};
-  return (done, total) => process.stderr.write(`\r${label} ${done}/${total}${done === total ? "\n" : ""}`);
-}
+const progress = ttyProgress;
 
 export default defineCommand({
   meta: {
