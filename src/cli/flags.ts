@@ -1,5 +1,6 @@
 /** Flag parsing and terminal progress shared by the commands (citty hands every flag over as a string). */
 import { CodermError } from "../errors.js";
+import { type BadLine, formatBadLine } from "../io/jsonl.js";
 
 export interface NumberFlagOptions {
   /** Smallest allowed value (inclusive). */
@@ -48,5 +49,35 @@ export function ttyProgress(label: string): (done: number, total: number) => voi
     if (done < total && now - last < 100) return;
     last = now;
     process.stderr.write(`\r${label} ${done}/${total}${done === total ? "\n" : ""}`);
+  };
+}
+
+/** Check an enumerated flag value; the error lists the choices. */
+export function oneOf<T extends string>(
+  value: string,
+  choices: readonly T[],
+  field: string,
+  what: string,
+): T {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new CodermError(
+      "E_BAD_INPUT",
+      `unknown ${what} "${value}" (one of ${choices.join(", ")})`,
+      `--${field}`,
+    );
+  }
+  return value as T;
+}
+
+/** Print the first `max` bad input lines as warnings; `flush()` says how many more were skipped. */
+export function badLineWarner(max = 5): { onBadLine: (b: BadLine) => void; flush: () => void } {
+  let shown = 0;
+  return {
+    onBadLine: (b) => {
+      if (shown++ < max) console.error(`coderm: warning: ${formatBadLine(b)}`);
+    },
+    flush: () => {
+      if (shown > max) console.error(`coderm: warning: ${shown - max} more bad lines`);
+    },
   };
 }

@@ -9,10 +9,9 @@ import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { loadEvalInputs } from "../../evaluate/eval-inputs.js";
 import { DEFAULT_STRATEGIES, evaluate } from "../../evaluate/summary.js";
-import { formatBadLine } from "../../io/jsonl.js";
 import { parseSummary, renderHtml, renderJson, renderMarkdown } from "../../report/index.js";
-import { isStrategyName, STRATEGIES, type StrategyName } from "../../select/index.js";
-import { listFlag, numberFlag, ttyProgress } from "../flags.js";
+import { STRATEGIES } from "../../select/index.js";
+import { badLineWarner, listFlag, numberFlag, oneOf, ttyProgress } from "../flags.js";
 
 const int = (value: string | undefined, field: string, min = 0) =>
   numberFlag(value, field, { min, int: true });
@@ -108,17 +107,8 @@ export default defineCommand({
       combine(list(args.from) ?? [], args.out, args.format);
       return;
     }
-    const strategies = list(args.strategy) ?? [];
-    for (const s of strategies) {
-      if (!isStrategyName(s)) {
-        throw new CodermError(
-          "E_BAD_INPUT",
-          `unknown strategy "${s}" (one of ${STRATEGIES.join(", ")})`,
-          "--strategy",
-        );
-      }
-    }
-    let shownBad = 0;
+    const strategies = (list(args.strategy) ?? []).map((s) => oneOf(s, STRATEGIES, "strategy", "strategy"));
+    const warner = badLineWarner();
     const inputs = await loadEvalInputs({
       problems: args.problems,
       solutions: args.solutions,
@@ -126,18 +116,16 @@ export default defineCommand({
       results: args.results,
       matrix: args.matrix,
       labels: args.labels,
-      onBadLine: (b) => {
-        if (shownBad++ < 5) console.error(`coderm: warning: ${formatBadLine(b)}`);
-      },
+      onBadLine: warner.onBadLine,
     });
-    if (shownBad > 5) console.error(`coderm: warning: ${shownBad - 5} more bad lines`);
+    warner.flush();
     if (inputs.matrices.size === 0)
       throw new CodermError("E_BAD_INPUT", "no pass matrices to evaluate", "--results");
     if (!args.labels)
       console.error("coderm: no --labels: vanilla, best-of-n accuracy and unit-test quality are skipped");
 
     const summary = evaluate(inputs.matrices, inputs.labels, {
-      strategies: strategies as StrategyName[],
+      strategies,
       n: int(args.n, "n", 1),
       m: int(args.m, "m", 0),
       samples: int(args.samples, "samples", 1),

@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { loadEvalInputs } from "../../evaluate/eval-inputs.js";
-import { formatBadLine } from "../../io/jsonl.js";
 import { PassMatrix } from "../../matrix/pass-matrix.js";
 import {
   DIFFICULTY_FEATURES,
@@ -21,7 +20,7 @@ import {
 } from "../../scaling/index.js";
 import { renderScaleJson, renderScaleMarkdown, renderScaleSvg } from "../../scaling/render.js";
 import { type ScaleProblem, scaleEval } from "../../scaling/simulate.js";
-import { ttyProgress } from "../flags.js";
+import { badLineWarner, oneOf, ttyProgress } from "../flags.js";
 
 function num(
   value: string | undefined,
@@ -119,21 +118,9 @@ export default defineCommand({
     if (feature !== "auto" && !(DIFFICULTY_FEATURES as readonly string[]).includes(feature)) {
       throw new CodermError("E_BAD_INPUT", `unknown feature "${feature}"`, "--feature");
     }
-    if (!(STOP_RULES as readonly string[]).includes(args.rule)) {
-      throw new CodermError(
-        "E_BAD_INPUT",
-        `unknown rule "${args.rule}" (one of ${STOP_RULES.join(", ")})`,
-        "--rule",
-      );
-    }
-    if (!(PRIORITIES as readonly string[]).includes(args.priority)) {
-      throw new CodermError(
-        "E_BAD_INPUT",
-        `unknown priority "${args.priority}" (one of ${PRIORITIES.join(", ")})`,
-        "--priority",
-      );
-    }
-    let shownBad = 0;
+    oneOf(args.rule, STOP_RULES, "rule", "rule");
+    oneOf(args.priority, PRIORITIES, "priority", "priority");
+    const warner = badLineWarner();
     const inputs = await loadEvalInputs({
       problems: args.problems,
       solutions: args.solutions,
@@ -141,10 +128,9 @@ export default defineCommand({
       results: args.results,
       matrix: args.matrix,
       labels: args.labels,
-      onBadLine: (b) => {
-        if (shownBad++ < 5) console.error(`coderm: warning: ${formatBadLine(b)}`);
-      },
+      onBadLine: warner.onBadLine,
     });
+    warner.flush();
     for (const note of inputs.notes) console.error(`coderm: note: ${note}`);
     const problems: ScaleProblem[] = [];
     let dropped = 0;
