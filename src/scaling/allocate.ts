@@ -11,7 +11,7 @@
  * evenly by the same rule. The formula would give λ = 1 a first-unit gain of 1; we deliberately do not.
  */
 import { CodermError } from "../errors.js";
-import { IdHeap } from "./heap.js";
+import { gainHeap } from "./heap.js";
 
 export interface AllocateOptions {
   /** Most tests each problem can take (e.g. how many it has); default unlimited. */
@@ -128,14 +128,7 @@ export function greedyAllocateHeap(
   const caps = effectiveCaps(n, budget, options.caps);
   const alloc = new Int32Array(n);
   const gain = new Float64Array(n);
-  const heap = new IdHeap(n, (a, b) => {
-    const ga = gain[a] as number;
-    const gb = gain[b] as number;
-    if (ga !== gb) return ga > gb;
-    const ba = alloc[a] as number;
-    const bb = alloc[b] as number;
-    return ba !== bb ? ba < bb : a < b;
-  });
+  const heap = gainHeap(gain, alloc);
   for (let x = 0; x < n; x++) {
     gain[x] = marginalGain(lambdas[x] as number, 0);
     if ((caps[x] as number) > 0) heap.push(x);

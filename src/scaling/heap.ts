@@ -77,3 +77,18 @@ export class IdHeap {
     ids[i] = id;
   }
 }
+
+/**
+ * A max-heap of problems by marginal gain with the allocators' tie rule: larger gain first, then the
+ * problem with fewer tests so far, then the lower index. `gain` and `alloc` are read live.
+ */
+export function gainHeap(gain: Float64Array, alloc: Int32Array): IdHeap {
+  return new IdHeap(gain.length, (a, b) => {
+    const ga = gain[a] as number;
+    const gb = gain[b] as number;
+    if (ga !== gb) return ga > gb;
+    const ba = alloc[a] as number;
+    const bb = alloc[b] as number;
+    return ba !== bb ? ba < bb : a < b;
+  });
+}

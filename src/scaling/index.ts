@@ -28,8 +28,8 @@ export {
   greedyAllocateGains,
   predictCurves,
 } from "./learned.js";
+export { OnlineAllocator } from "./online.js";
 export {
-  OnlineAllocator,
   type OnlineOptions,
   type OnlineProblem,
   type OnlineRequest,
@@ -41,7 +41,7 @@ export {
   STOP_RULES,
   type StopReason,
   type StopRule,
-} from "./online.js";
+} from "./online-types.js";
 export { onlineSavings, renderScaleJson, renderScaleMarkdown, renderScaleSvg } from "./render.js";
 export {
   ALLOCATIONS,

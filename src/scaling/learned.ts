@@ -9,7 +9,7 @@
 import type { PassMatrix } from "../matrix/pass-matrix.js";
 import { chooseInto, loadRows, Scratch } from "../select/kernel.js";
 import { Rng } from "../util/rng.js";
-import { IdHeap } from "./heap.js";
+import { gainHeap } from "./heap.js";
 
 export interface CurveProblem {
   matrix: PassMatrix;
@@ -88,14 +88,7 @@ export function greedyAllocateGains(
   const n = caps.length;
   const alloc = Int32Array.from({ length: n }, (_, x) => (start?.[x] as number | undefined) ?? 0);
   const g = new Float64Array(n);
-  const heap = new IdHeap(n, (a, b) => {
-    const ga = g[a] as number;
-    const gb = g[b] as number;
-    if (ga !== gb) return ga > gb;
-    const ba = alloc[a] as number;
-    const bb = alloc[b] as number;
-    return ba !== bb ? ba < bb : a < b;
-  });
+  const heap = gainHeap(g, alloc);
   for (let x = 0; x < n; x++) {
     if ((alloc[x] as number) < (caps[x] as number)) {
       g[x] = gain(x, alloc[x] as number);

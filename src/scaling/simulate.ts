@@ -29,7 +29,8 @@ import {
   predictIsotonic,
 } from "./difficulty.js";
 import { creditCurve, greedyAllocateGains, predictCurves } from "./learned.js";
-import { OnlineAllocator, type OnlineView, type Priority, type StopReason, type StopRule } from "./online.js";
+import { OnlineAllocator } from "./online.js";
+import type { OnlineView, Priority, StopReason, StopRule } from "./online-types.js";
 
 export const ALLOCATIONS = [
   "equal",
