@@ -6,19 +6,27 @@
  * "Same labels" is checked in the same run: `bench/oracles/evalplus_check.py` re-creates EvalPlus's checker
  * (one `multiprocessing.Process` per sample and input set, numpy's `allclose`, its special oracles and
  * time limits) and labels a subset (`--oracle N` programs spread over all tasks, default 300; 0 skips it);
- * its throughput is the baseline for the speed ratio. It needs a Python with numpy (`CODERM_ORACLE_PYTHON`,
- * default: the first pyenv interpreter that has it).
+ * its throughput is the baseline for the speed ratio (`--oracle all` runs it on every program: about
+ * 5-6 minutes). It needs a Python with numpy (`CODERM_ORACLE_PYTHON`, default: the first pyenv
+ * interpreter that has it).
+ *
+ * It also prints the time-limit floor: every input that ran into its limit (max(4 s, 4 x reference time))
+ * cost that many CPU-seconds, and any labeler that gives the same labels must spend them, so
+ * floor / workers is the least wall time possible on this machine. `--clock wall|cpu` (default cpu),
+ * `--min-time-limit S` (default 4), `--no-dedupe` labels programs that differ only in comments separately, `--workers N`, `--sandbox`.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { availableParallelism, homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { labelEvalPlus } from "../src/evaluate/labels/evalplus.js";
-import { ForkServerExecutor } from "../src/evaluate/labels/executor.js";
+import { DEFAULT_MIN_TIME_LIMIT, labelEvalPlus } from "../src/evaluate/labels/evalplus.js";
+import { ForkServerExecutor, type LabelExecutor } from "../src/evaluate/labels/executor.js";
 import { datasetHash, loadGroundTruth } from "../src/evaluate/labels/ground-truth.js";
 import { truncateSolution } from "../src/extract/codet.js";
+import { initPython, programKey } from "../src/extract/index.js";
 import { CODET_FILES, readCodetSolutions } from "../src/problems/codet.js";
 import { BENCHMARK_FILES, loadBenchmark } from "../src/problems/evalplus.js";
+import { Sandbox } from "../src/sandbox/index.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
@@ -30,7 +38,16 @@ const data = flag(
   process.env.CODERM_DATA ?? join(import.meta.dirname, "..", "..", "shared", "data"),
 );
 const perTask = Number(flag("--per-task", "20"));
-const oracleCount = Number(flag("--oracle", "300"));
+const oracleFlag = flag("--oracle", "300");
+const oracleCount = oracleFlag === "all" ? Number.POSITIVE_INFINITY : Number(oracleFlag);
+const clock = flag("--clock", "cpu") as "cpu" | "wall";
+// EvalPlus's --min-time-limit: 4 s since April 2025 (and in METHOD.md), 1 s in v0.3.1, 0.1 s in v0.2.
+const minTimeLimit = Number(flag("--min-time-limit", String(DEFAULT_MIN_TIME_LIMIT)));
+const dedupe = !args.includes("--no-dedupe");
+const workers = Number(flag("--workers", String(availableParallelism())));
+// `--sandbox`: the isolated pool `coderm label` uses by default (bwrap, uid 65534, seccomp) instead of the
+// stand-alone fork server (`coderm label --fork-server`).
+const sandboxed = args.includes("--sandbox");
 
 const codetDir = join(data, "codet");
 const heFile = join(data, BENCHMARK_FILES["humaneval+"]);
@@ -62,7 +79,10 @@ console.log(
   `bench:label: ${requests.length} programs, ${seen.size} tasks (first ${perTask} unique per task)`,
 );
 
-const executor = new ForkServerExecutor();
+const executor: LabelExecutor = sandboxed
+  ? (await Sandbox.start({ workers })).executor("labels")
+  : new ForkServerExecutor({ workers });
+console.log(`executor: ${sandboxed ? "sandbox pool" : "fork server"}, ${workers} workers`);
 let t0 = performance.now();
 const truth = await loadGroundTruth(problems, "humaneval+", { executor, hash: datasetHash(heFile) });
 const gtSeconds = (performance.now() - t0) / 1000;
@@ -70,8 +90,26 @@ console.log(`ground truth: ${truth.size} tasks in ${gtSeconds.toFixed(1)} s (cac
 
 t0 = performance.now();
 let done = 0;
+// Limits run into, per distinct program (what any exact labeler pays) and per program (what one that
+// runs every text pays).
+let limitAll = 0;
+let limitHits = 0;
+const limitByProgram = new Map<string, number>();
 const labels = await labelEvalPlus(requests, truth, {
   executor,
+  clock,
+  minTimeLimit,
+  noDedupe: !dedupe,
+  onOutcomes: (reqs, outcomes) => {
+    reqs.forEach((r, i) => {
+      const o = outcomes[i];
+      const s = (o?.base.limit_hit ?? 0) + (o?.plus?.limit_hit ?? 0);
+      if (s === 0 || r.solution === null) return;
+      limitAll += s;
+      limitHits += (o?.base.limit_hit ? 1 : 0) + (o?.plus?.limit_hit ? 1 : 0);
+      limitByProgram.set(`${r.task_id}\u0000${r.solution}`, s);
+    });
+  },
   onLabels: (ls) => {
     done += ls.length;
     if (process.stderr.isTTY) process.stderr.write(`\r${done}/${requests.length}`);
@@ -88,7 +126,27 @@ console.log(
     `(base pass ${basePass}, base+plus pass ${correct})`,
 );
 
-const result: Record<string, unknown> = { programs: requests.length, seconds, programs_per_s: ours, correct };
+await initPython();
+const distinct = new Map<string, number>();
+for (const [k, v] of limitByProgram) {
+  const [task, solution] = k.split("\u0000") as [string, string];
+  distinct.set(`${task}\u0000${programKey(solution)}`, v);
+}
+const floorDistinct = [...distinct.values()].reduce((a, b) => a + b, 0);
+console.log(
+  `time-limit floor: ${limitHits} inputs ran into their limit: ${limitAll.toFixed(0)} CPU-s over all programs, ` +
+    `${floorDistinct.toFixed(0)} CPU-s over distinct ones => at least ${(floorDistinct / workers).toFixed(1)} s ` +
+    `on ${workers} workers for any labeler running inputs in EvalPlus's order (${clock} clock${dedupe ? "" : ", no dedupe"})`,
+);
+const result: Record<string, unknown> = {
+  programs: requests.length,
+  seconds,
+  programs_per_s: ours,
+  correct,
+  limit_seconds_all: limitAll,
+  limit_seconds_distinct: floorDistinct,
+  floor_seconds: floorDistinct / workers,
+};
 if (oracleCount > 0) {
   const python = oraclePython();
   if (!python) {
@@ -103,7 +161,7 @@ if (oracleCount > 0) {
     const out = join(dir, "oracle.jsonl");
     const run = spawnSync(
       python,
-      [join(import.meta.dirname, "oracles", "evalplus_check.py"), heFile, input, out],
+      [join(import.meta.dirname, "oracles", "evalplus_check.py"), heFile, input, out, String(minTimeLimit)],
       {
         stdio: ["ignore", "pipe", "inherit"],
         encoding: "utf8",

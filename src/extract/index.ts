@@ -24,6 +24,7 @@ export {
   unitTestExtractor,
 } from "./hooks.js";
 export { type CollectedImports, collectImports, type ImportFilter, SOLUTION_MODULES } from "./imports.js";
+export { programKey } from "./program-key.js";
 export { compileError } from "./python-checks.js";
 export { initPython, isPythonReady } from "./python-parser.js";
 export { markDuplicateTests } from "./samples.js";

@@ -93,8 +93,11 @@ function isSymlink(p: string): boolean {
   }
 }
 
+/** Where `Sandbox.share` files appear inside bubblewrap. */
+export const SHARE_MOUNT = "/share";
+
 /** bubblewrap arguments up to (not including) the command. */
-export function bwrapArgs(harnessDir: string): string[] {
+export function bwrapArgs(harnessDir: string, shareDir?: string): string[] {
   const args = ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"];
   args.push("--ro-bind", "/usr", "/usr");
   for (const d of ["/lib", "/lib64", "/lib32", "/bin", "/sbin"]) {
@@ -102,7 +105,9 @@ export function bwrapArgs(harnessDir: string): string[] {
     else if (existsSync(d)) args.push("--ro-bind", d, d);
   }
   args.push("--proc", "/proc", "--dev", "/dev", "--size", String(256 << 20), "--tmpfs", "/tmp");
-  args.push("--ro-bind", harnessDir, "/harness", "--remount-ro", "/", "--chdir", "/tmp", "--clearenv");
+  args.push("--ro-bind", harnessDir, "/harness");
+  if (shareDir) args.push("--ro-bind", shareDir, SHARE_MOUNT);
+  args.push("--remount-ro", "/", "--chdir", "/tmp", "--clearenv");
   return args;
 }
 

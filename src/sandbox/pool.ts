@@ -3,10 +3,12 @@
  * replaces dead or hung workers and retries their unfinished pairs once, and streams outcomes.
  */
 import { createHash } from "node:crypto";
-import { availableParallelism } from "node:os";
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
 import { CodermError } from "../errors.js";
 import type { CaseResult, Verdict } from "../records.js";
-import { buildReport, DEFAULT_PYTHON, prepareHarness, probeBwrap } from "./isolation.js";
+import { buildReport, DEFAULT_PYTHON, prepareHarness, probeBwrap, SHARE_MOUNT } from "./isolation.js";
 import type { IsolationReport, PairInput, PairOutcome, SandboxOptions } from "./types.js";
 import { type Job, WorkerDied, WorkerProcess, type WorkerResult, type WorkerSpawnOptions } from "./worker.js";
 
@@ -124,15 +126,45 @@ export class Sandbox {
     }
   }
 
+  /**
+   * Make a host file readable to jobs, read-only; returns the path jobs open it by. The file is
+   * hard-linked (or copied) into the sandbox's share folder, which bubblewrap binds at /share: the
+   * sandbox uid could not reach it in place (e.g. under /root), and jobs see nothing else of the host.
+   * Used for large job inputs such as expected outputs, which would otherwise travel inside every job.
+   */
+  share(path: string): string {
+    const shareDir = this.spawnOpts.shareDir as string;
+    const st = statSync(path);
+    const id = createHash("sha1")
+      .update(`${resolve(path)}\0${st.size}\0${st.mtimeMs}`)
+      .digest("hex");
+    const name = `${id.slice(0, 16)}-${basename(path)}`;
+    const staged = join(shareDir, name);
+    if (!existsSync(staged)) {
+      // A link shares the inode and its mode, so only a world-readable file may be linked.
+      if (st.mode & 0o004) {
+        try {
+          linkSync(path, staged);
+        } catch {
+          copyFileSync(path, staged);
+        }
+      } else copyFileSync(path, staged);
+      if (!(statSync(staged).mode & 0o004)) chmodSync(staged, 0o644);
+    }
+    return this.spawnOpts.bwrap ? `${SHARE_MOUNT}/${name}` : staged;
+  }
+
   /** An executor for child-side kinds (e.g. the `labels` kind): `run(job, timeoutMs)` → CallOutcome. */
   executor(kind: string): {
     concurrency: number;
     run: (job: Record<string, unknown>, timeoutMs: number) => Promise<CallOutcome>;
+    share: (path: string) => string;
     close: () => Promise<void>;
   } {
     return {
       concurrency: this.workers.length,
       run: (job, t) => this.call(kind, job, t),
+      share: (path) => this.share(path),
       close: () => this.close(),
     };
   }
@@ -160,10 +192,14 @@ export class Sandbox {
     const harnessDir = prepareHarness(options.extraKinds);
     const bw = opts.bwrap === false ? { ok: false, why: "disabled (bwrap: false)" } : probeBwrap(opts.python);
     if (opts.bwrap === true && !bw.ok) throw new CodermError("E_ISOLATION", bw.why, "bwrap");
+    // The sandbox uid must be able to open it for bubblewrap to bind it.
+    const shareDir = mkdtempSync(join(tmpdir(), "coderm-share-"));
+    chmodSync(shareDir, 0o755);
     const spawnOpts: WorkerSpawnOptions = {
       harnessDir,
       python: opts.python,
       bwrap: bw.ok,
+      shareDir,
       limits: {
         address_space: opts.addressSpace,
         nproc: opts.nproc,
@@ -177,11 +213,13 @@ export class Sandbox {
       hellos = await Promise.all(workers.map((w) => w.hello));
     } catch (e) {
       for (const w of workers) w.kill();
+      rmSync(shareDir, { recursive: true, force: true });
       throw e;
     }
     const report = buildReport(bw, hellos[0]!.isolation, hellos[0]!.python);
     if (opts.requireIsolation && report.level !== "strong") {
       for (const w of workers) w.kill();
+      rmSync(shareDir, { recursive: true, force: true });
       const missing = Object.entries(report.layers)
         .filter(([, l]) => !l.ok)
         .map(([k, l]) => `${k} (${l.why})`);
@@ -326,12 +364,18 @@ export class Sandbox {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.close()));
+    this.removeShare();
   }
 
   /** Kill every worker now (e.g. on SIGINT). */
   kill(): void {
     this.closed = true;
     for (const w of this.workers) w.kill();
+    this.removeShare();
+  }
+
+  private removeShare(): void {
+    if (this.spawnOpts.shareDir) rmSync(this.spawnOpts.shareDir, { recursive: true, force: true });
   }
 
   /** For tests: the worker processes' pids (host view). */

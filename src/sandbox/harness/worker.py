@@ -23,22 +23,8 @@ import batch  # noqa: E402,F401 - imported before the fork so children share its
 import forkrun  # noqa: E402
 import guard  # noqa: E402,F401
 import isolation  # noqa: E402
+from preload import preload  # noqa: E402
 import state  # noqa: E402,F401
-
-
-# Imported once here so each forked child finds them loaded (shared pages) instead of importing them per
-# pair: solutions and tests use these all the time (typing alone costs ~10 ms per import on these machines).
-PRELOAD = ("typing", "collections", "itertools", "functools", "math", "re", "string", "heapq", "bisect", "random",
-           "datetime", "decimal", "fractions", "statistics", "json", "copy", "operator", "io", "time", "hashlib",
-           "array", "dataclasses", "enum", "textwrap", "unittest.mock", "cmath", "numbers", "abc", "contextlib")
-
-
-def preload():
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001,S112 - a missing optional module is fine
-            continue
 
 
 def load_kinds():

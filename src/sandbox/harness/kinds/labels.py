@@ -44,25 +44,48 @@ _alarm_kind = _LIMIT
 _clock_cpu = False
 
 
+# With the cpu clock, a whole-run CPU budget (process_time() bound) may also be set; ITIMER_PROF then
+# serves whichever of the per-input limit and that budget comes first, and `_prof_kind` says which.
+_cpu_deadline = None
+_prof_kind = _LIMIT
+
+
+# Whether a per-input limit is live. The EvalPlus loop leaves a limit timer running after the call
+# returns instead of paying a syscall to stop it; a limit alarm arriving then is stale and ignored.
+_in_call = False
+
+
 def _on_prof(signum, frame):
-    raise TimeLimit("Timed out!")
+    if _prof_kind == _DEADLINE:
+        raise Deadline()
+    if _in_call:
+        raise TimeLimit("Timed out!")
 
 
 def _on_alarm(signum, frame):
     if _alarm_kind == _DEADLINE:
         raise Deadline()
-    raise TimeLimit("Timed out!")
+    if _in_call:
+        raise TimeLimit("Timed out!")
 
 
 def _arm(seconds, deadline):
     """Arm the per-input limit, or the run deadline when that comes first."""
-    global _alarm_kind
+    global _alarm_kind, _prof_kind, _in_call
+    _in_call = True
     left = deadline - time.perf_counter()
     if left <= 0:
         raise Deadline()
     if _clock_cpu:
         _alarm_kind = _DEADLINE
         signal.setitimer(signal.ITIMER_REAL, left)
+        _prof_kind = _LIMIT
+        if _cpu_deadline is not None:
+            cpu_left = _cpu_deadline - time.process_time()
+            if cpu_left <= 0:
+                raise Deadline()
+            if cpu_left < seconds:
+                _prof_kind, seconds = _DEADLINE, cpu_left
         signal.setitimer(signal.ITIMER_PROF, seconds)
         return
     if seconds < left:
@@ -82,7 +105,44 @@ def _arm_deadline(deadline):
     signal.setitimer(signal.ITIMER_REAL, left)
 
 
+def _arm_input(seconds, deadline):
+    """`_arm` for the EvalPlus loop: one syscall per input. With the cpu clock the wall deadline stays
+    armed from the start of the set and only the CPU limit is set; with the wall clock `_end_input`
+    puts the deadline back after the call."""
+    global _alarm_kind, _prof_kind, _in_call
+    if _clock_cpu:
+        _prof_kind = _LIMIT
+        if _cpu_deadline is not None:
+            cpu_left = _cpu_deadline - time.process_time()
+            if cpu_left <= 0:
+                raise Deadline()
+            if cpu_left < seconds:
+                _prof_kind, seconds = _DEADLINE, cpu_left
+        # Timer first: a stale alarm of the previous input can no longer arrive once it is replaced.
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+        _in_call = True
+        return
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        raise Deadline()
+    if seconds < left:
+        _alarm_kind = _LIMIT
+    else:
+        _alarm_kind, seconds = _DEADLINE, left
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _in_call = True
+
+
+def _end_input(deadline):
+    global _in_call
+    _in_call = False
+    if not _clock_cpu:
+        _arm_deadline(deadline)
+
+
 def _disarm():
+    global _in_call
+    _in_call = False
     signal.setitimer(signal.ITIMER_REAL, 0)
     if _clock_cpu:
         signal.setitimer(signal.ITIMER_PROF, 0)
@@ -196,14 +256,6 @@ def _frames():
     while f is not None:
         n, f = n + 1, f.f_back
     return n
-
-
-def _at_depth(depth, fn):
-    """Call fn with `depth` extra frames below it, so candidate recursion meets the interpreter's
-    limit about where it met it under the reference (a forked pool worker: roughly 30 frames)."""
-    if depth <= 0:
-        return fn()
-    return _at_depth(depth - 1, fn)
 
 
 # ---------------------------------------------------------------- EvalPlus
@@ -416,29 +468,38 @@ def evalplus_expected(job, ctx=None):
     }
 
 
-def _check_set(dataset, entry, code, inputs, expected, limits, atol, fast, depth):
-    """One `untrusted_check`: returns (status, index of the last input tried, number passed)."""
-    # The reference's process lives for min(60, sum(limits)) + 1 (+1 with details), joined + 1.
+def _check_set(
+    dataset, entry, code, inputs, expected, limits, atol, fast, depth, recursion_limit, wall_factor=1.0
+):
+    """One `untrusted_check`: returns (status, index of the last input tried, number passed, the limit of
+    the input that ran out of time or None)."""
+    global _cpu_deadline
+    # The reference's process lives for min(60, sum(limits)) + 1 (+1 with details), joined + 1. With the
+    # cpu clock that budget counts CPU time too; wall time (stretched by wall_factor) is only a backstop.
     budget = min(60.0, sum(limits)) + (2.0 if fast else 3.0)
-    deadline = time.perf_counter() + budget
+    deadline = time.perf_counter() + budget * (wall_factor if _clock_cpu else 1.0)
+    cpu_start = time.process_time()
+    _cpu_deadline = cpu_start + budget if _clock_cpu else None
     progress = 0
     passed = 0
-    # `depth` is the absolute stack depth the candidate's frame should have.
-    pad = max(0, depth - _frames() - 3)
+    limit_hit = None
+    # `depth` is the absolute stack depth the candidate's frame should have: the recursion limit is
+    # lowered by the frames we lack (base and plus each start from the reference's fresh process).
+    sys.setrecursionlimit(recursion_limit)
+    sys.setrecursionlimit(max(50, recursion_limit - max(0, depth - _frames() - 1)))
     try:
+        # The wall deadline stays armed through the set (re-armed after each call with the wall clock).
         _arm_deadline(deadline)
         g = {}
         exec(code, g)
         fn = g[entry]
-        _disarm()
         for i, inp in enumerate(inputs):
             try:
-                _arm(limits[i], deadline)
+                _arm_input(limits[i], deadline)
                 try:
-                    out = _at_depth(pad, lambda: fn(*inp))
+                    out = fn(*inp)
                 finally:
-                    _disarm()
-                _arm_deadline(deadline)
+                    _end_input(deadline)
                 exp = expected[i]
                 exact_match = out == exp
                 if dataset == "mbpp":
@@ -459,7 +520,6 @@ def _check_set(dataset, entry, code, inputs, expected, limits, atol, fast, depth
                             exact_match = exp == (out is not None)
                 if dataset == "humaneval" and entry == "find_zero":
                     assert abs(_poly(*inp, out)) <= atol
-                    _disarm()
                     passed += 1
                     progress += 1
                     continue
@@ -474,30 +534,33 @@ def _check_set(dataset, entry, code, inputs, expected, limits, atol, fast, depth
                     assert allclose(out, exp, 1e-07, atol)
                 else:
                     assert exact_match
-                _disarm()
             except Deadline:
                 raise
-            except BaseException:
-                _disarm()
+            except BaseException as e:
                 progress += 1
+                if isinstance(e, TimeLimit):
+                    limit_hit = limits[i]
                 if fast:
                     raise
                 continue
             passed += 1
             progress += 1
+        _disarm()
         status = "pass"
     except Deadline:
         _disarm()
-        return "timeout", progress, passed
+        return "timeout", progress, passed, limit_hit
     except BaseException:
         _disarm()
         status = "fail"
-    if time.perf_counter() > deadline:
+    finally:
+        _cpu_deadline = None
+    if time.perf_counter() > deadline or (_clock_cpu and time.process_time() - cpu_start > budget):
         # Ran past the reference's process timeout with the alarm swallowed.
-        return "timeout", progress, passed
+        return "timeout", progress, passed, limit_hit
     if status == "pass" and passed != len(inputs):
         status = "fail"
-    return status, progress, passed
+    return status, progress, passed, limit_hit
 
 
 class _Lazy:
@@ -517,10 +580,26 @@ class _Lazy:
             yield pickle.loads(b)
 
 
+# The latest ground truth read from a file, kept while the process lives: a warm label server runs the
+# jobs of one task back to back, and HumanEval/15's expected outputs take ~0.4 s to read. One entry only.
+_TRUTH_CACHE = {}
+
+
+def _truth_key(path):
+    import os
+
+    st = os.stat(path)
+    return (path, st.st_size, st.st_mtime_ns)
+
+
 def _load_truth(job):
     if job.get("blob_path"):
-        with open(job["blob_path"], "rb") as f:
-            return pickle.load(f)
+        key = _truth_key(job["blob_path"])
+        if key not in _TRUTH_CACHE:
+            _TRUTH_CACHE.clear()
+            with open(job["blob_path"], "rb") as f:
+                _TRUTH_CACHE[key] = pickle.load(f)
+        return _TRUTH_CACHE[key]
     return pickle.loads(base64.b64decode(job["blob"]))
 
 
@@ -534,6 +613,7 @@ def evalplus_check(job, ctx=None):
     factor = float(job.get("gt_time_limit_factor", 4.0))
     fast = not job.get("details", False)
     depth = int(job.get("depth", 30))
+    wall_factor = float(job.get("wall_factor", 1))
     sets = ["base"] if job.get("base_only") else ["base", "plus"]
     limits = {s: [max(min_limit, factor * t) for t in data["ref_time"][s]] for s in sets}
     results = []
@@ -547,11 +627,25 @@ def evalplus_check(job, ctx=None):
                 # Fresh inputs per program and set (unpickled as reached): candidates may mutate arguments.
                 inputs = _Lazy(data["inputs"][s])
                 expected = _Lazy(data["expected"][s])
-                status, progress, passed = _settle(
-                    lambda: _check_set(dataset, entry, code, inputs, expected, limits[s], atol, fast, depth),
-                    ("timeout", 0, 0),
+                status, progress, passed, limit_hit = _settle(
+                    lambda: _check_set(
+                        dataset,
+                        entry,
+                        code,
+                        inputs,
+                        expected,
+                        limits[s],
+                        atol,
+                        fast,
+                        depth,
+                        state.recursion,
+                        wall_factor,
+                    ),
+                    ("timeout", 0, 0, None),
                 )
                 one[s] = {"status": status, "progress": progress, "passed": passed, "total": len(inputs)}
+                if limit_hit is not None:
+                    one[s]["limit_hit"] = limit_hit
         finally:
             stopped = state.leave()
         results.append(one)
@@ -907,66 +1001,3 @@ def run(job, ctx=None):
     if op is None:
         raise ValueError(f"unknown labels op {job.get('op')!r}")
     return op(job, ctx)
-
-
-def _serve():
-    """Minimal fork server (one child per job, killed at the job's timeout) used until the sandbox
-    pool can host this kind: reads `{"id", "timeout", "job"}` lines, writes `{"id", "ok", ...}`."""
-    import os
-    import select
-
-    # Python put this folder first on sys.path; its sibling kinds (e.g. unittest.py) must not shadow the
-    # standard library for candidates.
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    _snapshot_modules()
-    out = sys.stdout
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        msg = json.loads(line)
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            try:
-                payload = {"ok": True, "result": run(msg["job"])}
-            except BaseException as e:  # noqa: BLE001
-                payload = {"ok": False, "error": f"{type(e).__name__}: {e}"}
-            data = json.dumps(payload).encode()
-            view = memoryview(data)
-            while view:
-                n = os.write(w, view)
-                view = view[n:]
-            os._exit(0)
-        os.close(w)
-        chunks = []
-        deadline = time.monotonic() + float(msg.get("timeout", 60))
-        killed = False
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                os.kill(pid, signal.SIGKILL)
-                killed = True
-                break
-            ready, _, _ = select.select([r], [], [], left)
-            if ready:
-                chunk = os.read(r, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        os.close(r)
-        os.waitpid(pid, 0)
-        if killed:
-            reply = {"ok": False, "error": "timeout"}
-        elif not chunks:
-            reply = {"ok": False, "error": "crash"}
-        else:
-            reply = json.loads(b"".join(chunks))
-        reply["id"] = msg["id"]
-        out.write(json.dumps(reply) + "\n")
-        out.flush()
-
-
-if __name__ == "__main__":
-    _serve()
