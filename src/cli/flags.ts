@@ -1,5 +1,6 @@
 /** Flag parsing and terminal progress shared by the commands (citty hands every flag over as a string). */
 import { CodermError } from "../errors.js";
+import { type EvalInputs, loadEvalInputs } from "../evaluate/eval-inputs.js";
 import { type BadLine, formatBadLine } from "../io/jsonl.js";
 
 export interface NumberFlagOptions {
@@ -80,4 +81,27 @@ export function badLineWarner(max = 5): { onBadLine: (b: BadLine) => void; flush
       if (shown > max) console.error(`coderm: warning: ${shown - max} more bad lines`);
     },
   };
+}
+
+/** The input flags `coderm eval` and `coderm scale-eval` share, read with bad lines reported as warnings. */
+export async function evalInputsFromFlags(args: {
+  problems?: string;
+  solutions?: string;
+  tests?: string;
+  results?: string;
+  matrix?: string;
+  labels?: string;
+}): Promise<EvalInputs> {
+  const warner = badLineWarner();
+  const inputs = await loadEvalInputs({
+    problems: args.problems,
+    solutions: args.solutions,
+    tests: args.tests,
+    results: args.results,
+    matrix: args.matrix,
+    labels: args.labels,
+    onBadLine: warner.onBadLine,
+  });
+  warner.flush();
+  return inputs;
 }

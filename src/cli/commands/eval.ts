@@ -7,11 +7,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
-import { loadEvalInputs } from "../../evaluate/eval-inputs.js";
 import { DEFAULT_STRATEGIES, evaluate } from "../../evaluate/summary.js";
 import { parseSummary, renderHtml, renderJson, renderMarkdown } from "../../report/index.js";
 import { STRATEGIES } from "../../select/index.js";
-import { badLineWarner, listFlag, numberFlag, oneOf, ttyProgress } from "../flags.js";
+import { evalInputsFromFlags, listFlag, numberFlag, oneOf, ttyProgress } from "../flags.js";
 
 const int = (value: string | undefined, field: string, min = 0) =>
   numberFlag(value, field, { min, int: true });
@@ -108,17 +107,7 @@ export default defineCommand({
       return;
     }
     const strategies = (list(args.strategy) ?? []).map((s) => oneOf(s, STRATEGIES, "strategy", "strategy"));
-    const warner = badLineWarner();
-    const inputs = await loadEvalInputs({
-      problems: args.problems,
-      solutions: args.solutions,
-      tests: args.tests,
-      results: args.results,
-      matrix: args.matrix,
-      labels: args.labels,
-      onBadLine: warner.onBadLine,
-    });
-    warner.flush();
+    const inputs = await evalInputsFromFlags(args);
     if (inputs.matrices.size === 0)
       throw new CodermError("E_BAD_INPUT", "no pass matrices to evaluate", "--results");
     if (!args.labels)

@@ -8,7 +8,6 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
-import { loadEvalInputs } from "../../evaluate/eval-inputs.js";
 import { PassMatrix } from "../../matrix/pass-matrix.js";
 import {
   DIFFICULTY_FEATURES,
@@ -20,7 +19,7 @@ import {
 } from "../../scaling/index.js";
 import { renderScaleJson, renderScaleMarkdown, renderScaleSvg } from "../../scaling/render.js";
 import { type ScaleProblem, scaleEval } from "../../scaling/simulate.js";
-import { badLineWarner, oneOf, ttyProgress } from "../flags.js";
+import { evalInputsFromFlags, oneOf, ttyProgress } from "../flags.js";
 
 function num(
   value: string | undefined,
@@ -120,17 +119,7 @@ export default defineCommand({
     }
     oneOf(args.rule, STOP_RULES, "rule", "rule");
     oneOf(args.priority, PRIORITIES, "priority", "priority");
-    const warner = badLineWarner();
-    const inputs = await loadEvalInputs({
-      problems: args.problems,
-      solutions: args.solutions,
-      tests: args.tests,
-      results: args.results,
-      matrix: args.matrix,
-      labels: args.labels,
-      onBadLine: warner.onBadLine,
-    });
-    warner.flush();
+    const inputs = await evalInputsFromFlags(args);
     for (const note of inputs.notes) console.error(`coderm: note: ${note}`);
     const problems: ScaleProblem[] = [];
     let dropped = 0;
