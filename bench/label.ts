@@ -13,7 +13,8 @@
  * It also prints the time-limit floor: every input that ran into its limit (max(4 s, 4 x reference time))
  * cost that many CPU-seconds, and any labeler that gives the same labels must spend them, so
  * floor / workers is the least wall time possible on this machine. `--clock wall|cpu` (default cpu),
- * `--min-time-limit S` (default 4), `--no-dedupe` labels programs that differ only in comments separately, `--workers N`, `--sandbox`.
+ * `--min-time-limit S` (default 4), `--no-dedupe` (run programs that differ only in comments separately),
+ * `--workers N`, `--sandbox`.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
@@ -90,11 +91,12 @@ console.log(`ground truth: ${truth.size} tasks in ${gtSeconds.toFixed(1)} s (cac
 
 t0 = performance.now();
 let done = 0;
-// Limits run into, per distinct program (what any exact labeler pays) and per program (what one that
-// runs every text pays).
+// Limits run into, per program (what a labeler that runs every text pays) and per distinct program (what
+// any exact labeler pays).
 let limitAll = 0;
 let limitHits = 0;
-const limitByProgram = new Map<string, number>();
+const limitDistinct = new Map<string, number>();
+await initPython();
 const labels = await labelEvalPlus(requests, truth, {
   executor,
   clock,
@@ -107,7 +109,7 @@ const labels = await labelEvalPlus(requests, truth, {
       if (s === 0 || r.solution === null) return;
       limitAll += s;
       limitHits += (o?.base.limit_hit ? 1 : 0) + (o?.plus?.limit_hit ? 1 : 0);
-      limitByProgram.set(`${r.task_id}\u0000${r.solution}`, s);
+      limitDistinct.set(`${r.task_id}\u0000${programKey(r.solution)}`, s);
     });
   },
   onLabels: (ls) => {
@@ -126,13 +128,7 @@ console.log(
     `(base pass ${basePass}, base+plus pass ${correct})`,
 );
 
-await initPython();
-const distinct = new Map<string, number>();
-for (const [k, v] of limitByProgram) {
-  const [task, solution] = k.split("\u0000") as [string, string];
-  distinct.set(`${task}\u0000${programKey(solution)}`, v);
-}
-const floorDistinct = [...distinct.values()].reduce((a, b) => a + b, 0);
+const floorDistinct = [...limitDistinct.values()].reduce((a, b) => a + b, 0);
 console.log(
   `time-limit floor: ${limitHits} inputs ran into their limit: ${limitAll.toFixed(0)} CPU-s over all programs, ` +
     `${floorDistinct.toFixed(0)} CPU-s over distinct ones => at least ${(floorDistinct / workers).toFixed(1)} s ` +
