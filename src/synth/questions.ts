@@ -17,7 +17,7 @@
  */
 import { z } from "zod";
 import { CodermError } from "../errors.js";
-import { compileError, extractCode } from "../extract/index.js";
+import { compileError, extractCode, initPython } from "../extract/index.js";
 import { withPythonTree } from "../extract/python-parser.js";
 import type { BadLine, ReadOptions } from "../io/jsonl.js";
 import { ProblemSchema } from "../records.js";
@@ -229,11 +229,12 @@ function fromCodermUnitTest(v: Record<string, unknown>): SynthQuestion {
   };
 }
 
-/** Read questions from `file` (`.jsonl[.gz]`, `.json` or `.parquet`). Needs `initPython()`. */
+/** Read questions from `file` (`.jsonl[.gz]`, `.json` or `.parquet`). */
 export async function readQuestions(
   file: string,
   options: ReadOptions & { format?: QuestionFormat } = {},
 ): Promise<LoadedQuestions> {
+  await initPython();
   const out: LoadedQuestions = { questions: [], bad: [], skipped: [], format: "jsonl" };
   let format = options.format && options.format !== "auto" ? options.format : undefined;
   const ids = new Set<string>();
