@@ -14,6 +14,7 @@ export type {
   IsolationLayer,
   IsolationReport,
   PairInput,
+  PairExecutor,
   PairOutcome,
   SandboxOptions,
 } from "./types.js";
