@@ -122,6 +122,16 @@ export {
   renderJson,
   renderMarkdown,
 } from "./report/index.js";
+// Scale-out: the same pairs on many machines through BullMQ on Redis (`coderm worker`, `--queue`).
+export {
+  checkRedis,
+  QueueExecutor,
+  type QueueExecutorOptions,
+  type QueueRunStats,
+  ShardWorker,
+  type ShardWorkerOptions,
+  type WorkerInfo,
+} from "./queue/index.js";
 // The whole loop: run() (resumable run directory), rank(), configs (RunConfigSchema), CodeT replay data.
 export * from "./run/index.js";
 // Sandbox: execute untrusted (solution, test) pairs in isolated warm Python workers; verdicts per pair.
@@ -131,6 +141,7 @@ export {
   formatReport as formatIsolationReport,
   type IsolationLayer,
   type IsolationReport,
+  type PairExecutor,
   type PairInput,
   type PairOutcome,
   type PrunedResult,

@@ -249,7 +249,10 @@ export class QueueExecutor implements PairExecutor {
       if (done === total) ch.end();
     };
     const notice = (line: string) => o.onNotice?.(line);
-    const limits: ShardLimits = { ...DEFAULT_SHARD_LIMITS, ...o.shard };
+    const limits: ShardLimits = {
+      maxPairs: o.shard?.maxPairs ?? DEFAULT_SHARD_LIMITS.maxPairs,
+      maxBytes: o.shard?.maxBytes ?? DEFAULT_SHARD_LIMITS.maxBytes,
+    };
     /** Not yet added, in order; retried shards go to the front. */
     const pending: PlannedShard[] = [];
     const outstanding = new Map<string, { shard: PlannedShard; since: number }>();

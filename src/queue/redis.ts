@@ -93,16 +93,17 @@ export async function checkRedis(t: RedisTarget, flag = "--queue", timeoutMs = 5
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on("error", () => {}); // reported through connect()'s rejection below
+  // The socket's own error (ECONNREFUSED, ENOTFOUND, ETIMEDOUT…) says more than connect()'s rejection.
+  let cause: Error | undefined;
+  client.on("error", (e: Error) => {
+    cause ??= e;
+  });
   try {
     try {
       await client.connect();
     } catch (e) {
-      throw new CodermError(
-        "E_QUEUE",
-        `Redis is unreachable (${(e as Error).message}); start redis-server there or fix the URL`,
-        where,
-      );
+      const why = (cause ?? (e as Error)).message;
+      throw new CodermError("E_QUEUE", `Redis is unreachable (${why}); start redis-server there or fix the URL`, where);
     }
     let info: string;
     try {

@@ -71,6 +71,14 @@ export default defineCommand({
       description: "Run on coderm workers through Redis (redis://host:port) instead of locally",
     },
     "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
+    "shard-pairs": {
+      type: "string",
+      description: "With --queue: distinct pairs per shard (default 256; aim at 1-5 s of work)",
+    },
+    "in-flight": {
+      type: "string",
+      description: "With --queue: shards in flight at most (default: twice the workers' slots)",
+    },
   },
   async run({ args }) {
     const { records, lines, bad } = await readJsonl(args.pairs, PairLineSchema, {
@@ -112,6 +120,8 @@ export default defineCommand({
         redis: args.queue,
         queue: args["queue-name"],
         ...verdictSettings,
+        shard: { maxPairs: numberFlag(args["shard-pairs"], "shard-pairs", { int: true, min: 1 }) },
+        inFlight: numberFlag(args["in-flight"], "in-flight", { int: true, min: 1 }),
         onNotice: (line) => console.error(line),
       });
       if (args["require-isolation"] && queued.isolation?.level !== "strong") {
