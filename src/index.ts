@@ -109,6 +109,16 @@ export {
   unitTestPromptText,
   unitTestQuestion,
 } from "./prompts/index.js";
+// Scale-out: the same pairs on many machines through BullMQ on Redis (`coderm worker`, `--queue`).
+export {
+  checkRedis,
+  QueueExecutor,
+  type QueueExecutorOptions,
+  type QueueRunStats,
+  ShardWorker,
+  type ShardWorkerOptions,
+  type WorkerInfo,
+} from "./queue/index.js";
 export * from "./records.js";
 // Reports: JSON, Markdown tables, self-contained HTML + SVG charts (render an EvalSummary).
 export {
@@ -122,16 +132,6 @@ export {
   renderJson,
   renderMarkdown,
 } from "./report/index.js";
-// Scale-out: the same pairs on many machines through BullMQ on Redis (`coderm worker`, `--queue`).
-export {
-  checkRedis,
-  QueueExecutor,
-  type QueueExecutorOptions,
-  type QueueRunStats,
-  ShardWorker,
-  type ShardWorkerOptions,
-  type WorkerInfo,
-} from "./queue/index.js";
 // The whole loop: run() (resumable run directory), rank(), configs (RunConfigSchema), CodeT replay data.
 export * from "./run/index.js";
 // Sandbox: execute untrusted (solution, test) pairs in isolated warm Python workers; verdicts per pair.

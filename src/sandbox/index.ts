@@ -13,8 +13,8 @@ export { type PrunedResult, type PruneGrid, runPruned } from "./prune.js";
 export type {
   IsolationLayer,
   IsolationReport,
-  PairInput,
   PairExecutor,
+  PairInput,
   PairOutcome,
   SandboxOptions,
 } from "./types.js";
