@@ -175,7 +175,12 @@ export { type ExportItem, synthPrompt, writeExports } from "./synth/export.js";
 export { generateMutants, type Mutant, type MutantOptions, type MutantSet } from "./synth/mutants.js";
 export { MUTATION_OPERATORS, type MutationOperator } from "./synth/mutation-operators.js";
 export { SYNTH_FILES, type SynthOutput, synth } from "./synth/pipeline.js";
-export { QUESTION_FORMATS, type QuestionFormat, readQuestions, type SynthQuestion } from "./synth/questions.js";
+export {
+  QUESTION_FORMATS,
+  type QuestionFormat,
+  readQuestions,
+  type SynthQuestion,
+} from "./synth/questions.js";
 export type { SynthSummary } from "./synth/summary.js";
 export { Rng } from "./util/rng.js";
 export { VERSION } from "./version.js";
