@@ -25,22 +25,20 @@ const jsonl = (file: string) =>
 
 let out: SynthOutput;
 let dir: string;
+const base = {
+  questions: "humaneval",
+  limit: 10,
+  teacher: { replay: "vendor/codet" },
+  weak: { replay: "vendor/codet" },
+  m: 100,
+  nWeak: 10,
+  mutants: 6,
+};
 
 beforeAll(async () => {
   await initPython();
   dir = mkdtempSync(join(tmpdir(), "synth-e2e-"));
-  out = await synth(
-    parseSynthConfig({
-      questions: "humaneval",
-      limit: 10,
-      out: dir,
-      teacher: { replay: "vendor/codet" },
-      weak: { replay: "vendor/codet" },
-      m: 100,
-      nWeak: 10,
-      mutants: 6,
-    }),
-  );
+  out = await synth(parseSynthConfig({ ...base, out: dir }));
 }, 240_000);
 
 describe("coderm synth on HumanEval with CodeT's CodeGen-16B tests and solutions", () => {
@@ -160,19 +158,7 @@ describe("coderm synth on HumanEval with CodeT's CodeGen-16B tests and solutions
   });
 
   it("filters are applied and recorded in the scores, the summary and the selected-set quality", async () => {
-    const again = await synth(
-      parseSynthConfig({
-        questions: "humaneval",
-        limit: 10,
-        out: dir,
-        teacher: { replay: "vendor/codet" },
-        weak: { replay: "vendor/codet" },
-        m: 100,
-        nWeak: 10,
-        mutants: 6,
-        filters: { maxFar: 0.2, topK: 2 },
-      }),
-    );
+    const again = await synth(parseSynthConfig({ ...base, out: dir, filters: { maxFar: 0.2, topK: 2 } }));
     const scores = jsonl(join(dir, "scores.jsonl"));
     for (const s of scores) {
       if (s.far !== null && s.far > 0.2) expect(s.filtered).toMatch(/^FAR/);

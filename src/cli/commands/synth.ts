@@ -6,7 +6,7 @@ import { defineCommand } from "citty";
 import { RunProgress } from "../../run/progress.js";
 import { parseSynthConfig } from "../../synth/config.js";
 import { synth } from "../../synth/pipeline.js";
-import { listFlag, numberFlag } from "../flags.js";
+import { listFlag, numberFlag, untilStopped } from "../flags.js";
 
 const model = (args: Record<string, unknown>, role: "teacher" | "weak"): Record<string, unknown> => {
   const m: Record<string, unknown> = {};
@@ -121,33 +121,21 @@ export default defineCommand({
       },
     });
     const mode = args.json ? "json" : args.quiet ? "quiet" : "bar";
-    const stop = new AbortController();
-    const onSignal = () => {
-      process.stderr.write("\ncoderm: stopping; finished work is kept — rerun the same command to resume\n");
-      stop.abort();
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    try {
-      const out = await synth(config, { progress: new RunProgress(mode), signal: stop.signal });
-      const s = out.summary;
-      if (mode === "json") {
-        process.stdout.write(
-          `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: s })}\n`,
-        );
-        return;
-      }
-      const q = s.quality.kept;
-      const f = (x: number | null) => (x === null ? "—" : (x * 100).toFixed(2));
+    const out = await untilStopped((signal) => synth(config, { progress: new RunProgress(mode), signal }));
+    const s = out.summary;
+    if (mode === "json") {
       process.stdout.write(
-        `${s.counts.questions} questions: ${s.counts.generated} tests generated, ${s.counts.kept} kept, ${s.counts.selected} selected\n` +
-          `kept tests: FAR ${f(q.individual.far)} FRR ${f(q.individual.frr)} (individual), FAR ${f(q.multiple.far)} FRR ${f(q.multiple.frr)} (multiple); ` +
-          `mutation score ${f(s.mutation.suiteScore)} (${s.mutation.equivalent} of ${s.mutation.mutants} mutants estimated equivalent)\n` +
-          `export: ${out.files.codermParquet}\n        ${out.files.sft}\nreport: ${out.files.reportHtml}\n`,
+        `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: s })}\n`,
       );
-    } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      return;
     }
+    const q = s.quality.kept;
+    const f = (x: number | null) => (x === null ? "—" : (x * 100).toFixed(2));
+    process.stdout.write(
+      `${s.counts.questions} questions: ${s.counts.generated} tests generated, ${s.counts.kept} kept, ${s.counts.selected} selected\n` +
+        `kept tests: FAR ${f(q.individual.far)} FRR ${f(q.individual.frr)} (individual), FAR ${f(q.multiple.far)} FRR ${f(q.multiple.frr)} (multiple); ` +
+        `mutation score ${f(s.mutation.suiteScore)} (${s.mutation.equivalent} of ${s.mutation.mutants} mutants estimated equivalent)\n` +
+        `export: ${out.files.codermParquet}\n        ${out.files.sft}\nreport: ${out.files.reportHtml}\n`,
+    );
   },
 });
