@@ -15,5 +15,6 @@ export type {
   IsolationReport,
   PairInput,
   PairOutcome,
+  RunOptions,
   SandboxOptions,
 } from "./types.js";

@@ -27,9 +27,15 @@ export interface SandboxOptions {
   assertTimeout?: number;
   /** Keep per-case results and stderr; without it a pair stops at its first failing case. */
   details?: boolean;
-  /** Fork one child per pair (the reference's shape) instead of batching pairs that share a solution. */
+  /** A fresh candidate process per pair (the reference's shape), even for solutions proven stateless. */
   parity?: boolean;
-  /** Rewrite assertions so custom `__eq__`/`__bool__` cannot pass (default true). */
+  /**
+   * Reference verdicts: solution + test run in one interpreter and the candidate reports `wasSuccessful()`
+   * itself, as CodeRM's executor does. FORGEABLE (a solution can make itself pass); for parity studies only.
+   * Default false: the judge/candidate split decides every verdict.
+   */
+  referenceVerdicts?: boolean;
+  /** Deprecated: `hardened: false` is `referenceVerdicts: true` (the split replaced assertion rewriting). */
   hardened?: boolean;
   /** Count skipped test methods as passed, like the reference's `wasSuccessful()` (default false). */
   skipIsPass?: boolean;
@@ -51,6 +57,8 @@ export interface SandboxOptions {
   extraKinds?: string[];
   /** Kill a worker that stays silent this long (default: twice the per-pair limit plus 15 s). */
   workerSilenceMs?: number;
+  /** Run candidates in their own namespaces (default true; false only to measure what they cost). */
+  candidateNamespaces?: boolean;
   /** Called after each outcome with (done, total) for progress displays. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -65,4 +73,10 @@ export interface IsolationReport {
   level: "strong" | "weak";
   layers: Record<string, IsolationLayer>;
   python: string;
+}
+
+/** Options of one `Sandbox.run` call. */
+export interface RunOptions {
+  /** Aborting drops this call's pairs not yet started; the iterator then throws the signal's reason. */
+  signal?: AbortSignal;
 }
