@@ -15,12 +15,13 @@ import isolation
 import wire
 
 _real_print = builtins.print
+_UNSET_ARG = object()
 _real_input = builtins.input
 _FunctionType, _BuiltinType, _MethodType = types.FunctionType, types.BuiltinFunctionType, types.MethodType
 OUTPUT_CAP = 1 << 20  # characters of captured output kept per call and stream
 # The reference executes solution code from a test method with 963 frames to spare (bench/reference_exec.py);
 # a call here gets the same headroom above the frame it runs in.
-CALL_HEADROOM = 963 + 2
+CALL_HEADROOM = 963 + 1
 
 
 # ---------------------------------------------------------------- the clean room
@@ -115,31 +116,36 @@ class Capture(io.TextIOBase):
         return False
 
 
-def _print(*args, sep=" ", end="\n", file=None, flush=False):
+def _print(*args, sep=_UNSET_ARG, end=_UNSET_ARG, file=None, flush=False):
     p = _PEER
-    if p is not None and p.io_mode and (file is None or file is sys.stdout or file is sys.stderr):
-        stream = "e" if file is sys.stderr and file is not sys.stdout else "o"
-        if sep is not None and not isinstance(sep, str):
+    out, err = sys.stdout, sys.stderr
+    if p is not None and p.io_mode and (file is None or file is out or file is err):
+        if sep is not _UNSET_ARG and sep is not None and not isinstance(sep, str):
             raise TypeError(f"sep must be None or a string, not {type(sep).__name__}")
-        if end is not None and not isinstance(end, str):
+        if end is not _UNSET_ARG and end is not None and not isinstance(end, str):
             raise TypeError(f"end must be None or a string, not {type(end).__name__}")
         shown = []
         for a in args:
             t = type(a)
-            if t is int or t is str or t is float or t is bool or a is None:
-                shown.append(a)
-            else:
-                shown.append({"S": str(a)})
-        sep_, end_ = " " if sep is None else sep, "\n" if end is None else end
-        text = sep_.join(x if type(x) is str else x["S"] if type(x) is dict else str(x) for x in shown) + end_
-        cap = sys.stdout if stream == "o" else sys.stderr
+            shown.append(a if t is int or t is str or t is float or t is bool or a is None else {"S": str(a)})
+        kw = {}  # only what the call passed: a mocked print in the test sees the same call
+        if sep is not _UNSET_ARG:
+            kw["sep"] = sep
+        if end is not _UNSET_ARG:
+            kw["end"] = end
+        if file is not None:
+            kw["file"] = "e" if file is err and file is not out else "o"
+        if flush:
+            kw["flush"] = True
+        cap = err if kw.get("file") == "e" else out
         if isinstance(cap, Capture):
-            cap.size += len(text)
+            cap.size += sum(len(x) if type(x) is str else len(x["S"]) if type(x) is dict else 8 for x in shown)
             if cap.size > OUTPUT_CAP:
                 return None
-        p.events.append(["p", shown, sep_, end_, stream])
+        p.events.append(["p", shown, kw])
         return None
-    return _real_print(*args, sep=sep, end=end, file=file, flush=flush)
+    return _real_print(*args, sep=" " if sep is _UNSET_ARG else sep, end="\n" if end is _UNSET_ARG else end,
+                       file=file, flush=flush)
 
 
 def _input(prompt=""):
@@ -460,7 +466,7 @@ class CandidatePeer:
             msg["k"] = self.encode(kwargs)
         obs = [i for i, x in enumerate(args) if type(x) in _MUTABLE or type(x) is tuple]
         if obs:
-            msg["o"] = obs
+            msg["ob"] = obs
         self.send(msg)
         return self._until_reply(track if obs else None)
 
@@ -506,7 +512,7 @@ class CandidatePeer:
         args = self.decode(m.get("a", []), track=track)
         kwargs = self.decode(m["k"]) if "k" in m else {}
         result = fn(*args, **kwargs)
-        obs = m.get("o")
+        obs = m.get("ob")
         if obs:
             origin = {id(x): i for i, x in enumerate(track) if x is not None}
             return {"op": "ret", "cb": 1, "v": self.encode([result] + [args[i] for i in obs if i < len(args)],

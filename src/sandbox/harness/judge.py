@@ -263,6 +263,25 @@ class RemoteIterator(Remote):
 
 
 _REMOTE_TYPES = (Remote, RemoteFunction, RemoteClass, RemoteIterator)
+_BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
+
+
+class Shadowed:
+    """A solution's redefinition of a builtin name, in the test's namespace: any use is `unsupported`."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name):
+        object.__setattr__(self, "_name", name)
+
+    def _refuse(self, *a, **k):
+        raise unsupported(f"the solution redefines the builtin {self._name!r}, which the test uses")
+
+    __call__ = __getattr__ = __eq__ = __hash__ = __bool__ = __iter__ = __len__ = __getitem__ = _refuse
+    __instancecheck__ = __subclasscheck__ = __mro_entries__ = _refuse
+
+    def __repr__(self):
+        return f"<solution's {self._name}>"
 
 
 def _pinned_proxy(p):
@@ -325,6 +344,12 @@ _STDLIB_EXC = {("json.decoder", "JSONDecodeError"), ("decimal", "InvalidOperatio
                ("heapq", "IndexError")}
 
 
+# Exceptions that steer the judge's own control flow when raised inside test code: a solution raising
+# StopIteration would silently end a map() the test iterates (all(map(...)) is then True). They cross as
+# stand-ins deriving from Exception, so they are errors.
+_CONTROL_FLOW = frozenset({"StopIteration", "StopAsyncIteration", "GeneratorExit", "KeyboardInterrupt"})
+
+
 def _bases_for(names):
     found = [wire._EXC_BUILTINS[n] for n in names if isinstance(n, str) and n in wire._EXC_BUILTINS]
     keep = []
@@ -335,8 +360,8 @@ def _bases_for(names):
 
 
 def _make_standin(name, module, base_names):
-    bases = _bases_for(base_names)
-    ns = {"__module__": f"solution:{module}", "__coderm_standin__": True}
+    bases = _bases_for([n for n in base_names if n not in _CONTROL_FLOW and n != "BaseException"])
+    ns = {"__module__": str(module) if isinstance(module, str) else "solution", "__coderm_standin__": True}
     try:
         return type(str(name), bases, ns)
     except TypeError:
@@ -381,6 +406,7 @@ class Candidate:
         self.alive, self.poisoned = False, False
         self.load_status, self.load_error, self.load_ms, self.names = "crash", "", 0.0, {}
         self.test_ns = None
+        self._shadowing = []
         self._standin_hid = {}
         self._epoch_due = False
         self._collect = None
@@ -412,6 +438,10 @@ class Candidate:
             self._poison()
             self.load_status, self.load_error = "timeout", "solution timed out while loading"
             return
+        except (Unsupported, wire.Refused, wire.WireError) as e:
+            self._poison()
+            self.load_status, self.load_error = "crash", f"solution load: {e}"
+            return
         finally:
             self.load_ms = (time.perf_counter() - t0) * 1000
         if not isinstance(m, dict) or not m.get("ok"):
@@ -435,6 +465,7 @@ class Candidate:
             self.close()
             return
         self.names = names
+        self._shadowing = [k for k in names if k in _BUILTIN_NAMES]
         self.load_status = "ok"
 
     def close(self):
@@ -477,7 +508,13 @@ class Candidate:
 
     # -- what the test sees
     def namespace(self):
-        return dict(self.names)
+        """The solution's names as the test should see them. A name that shadows a builtin (a solution's own
+        `abs` or `sorted`) is bound to a guard: the reference's shared globals would let the solution answer the
+        test's own tolerance checks and sorting, so a test that uses it makes the pair `unsupported`."""
+        ns = dict(self.names)
+        for k in self._shadowing:
+            ns[k] = Shadowed(k)
+        return ns
 
     def ref(self, name):
         v = self.names.get(name)
@@ -540,7 +577,7 @@ class Candidate:
             msg["k"] = k
         obs = _observable(args)
         if obs:
-            msg["o"] = obs
+            msg["ob"] = obs
         msg["pm"] = _print_mode()
         self._send(msg)
         return self._until_reply(track if obs else None, deadline)
@@ -565,8 +602,7 @@ class Candidate:
                 self._poison()  # the judge's alarm (or anything else) interrupted the wait
                 raise
             if type(m) is not dict:
-                self._poison()
-                raise unsupported("the candidate sent a malformed message")
+                self._violation("a frame that is not an object")
             ev = m.get("io")
             if ev:
                 self._replay(ev)
@@ -587,9 +623,18 @@ class Candidate:
                 return m
             try:
                 self._serve(m)
+            except wire.WireError as e:
+                self._violation(str(e))
             except BaseException:
                 self._poison()
                 raise
+
+    def _violation(self, why):
+        """The candidate broke the protocol: it is killed, and the request it was answering crashed."""
+        self._poison()
+        if _PAIR["crash"] is None:
+            _PAIR["crash"] = f"the candidate broke the protocol: {why}"
+        raise CandidateCrash(f"protocol violation: {why}")
 
     def _replay(self, events):
         if type(events) is not list:
@@ -605,7 +650,7 @@ class Candidate:
                 sys.stdout.write(e[1])
             elif tag == "e" and len(e) == 2 and type(e[1]) is str:
                 sys.stderr.write(e[1])
-            elif tag == "p" and len(e) == 5 and type(e[1]) is list and type(e[2]) is str and type(e[3]) is str:
+            elif tag == "p" and len(e) == 3 and type(e[1]) is list and type(e[2]) is dict:
                 args = []
                 for x in e[1]:
                     t = type(x)
@@ -613,10 +658,15 @@ class Candidate:
                         args.append(x["S"])
                     elif t is int or t is str or t is float or t is bool or x is None:
                         args.append(x)
-                if e[4] == "e":
-                    builtins.print(*args, sep=e[2], end=e[3], file=sys.stderr)
-                else:
-                    builtins.print(*args, sep=e[2], end=e[3])
+                kw = {}
+                for k in ("sep", "end"):
+                    if k in e[2] and (e[2][k] is None or type(e[2][k]) is str):
+                        kw[k] = e[2][k]
+                if e[2].get("file") in ("o", "e"):
+                    kw["file"] = sys.stderr if e[2]["file"] == "e" else sys.stdout
+                if e[2].get("flush") is True:
+                    kw["flush"] = True
+                builtins.print(*args, **kw)
 
     # -- exceptions
     def _exception(self, meta):
@@ -627,7 +677,7 @@ class Candidate:
             bases = []
         cls = None
         if module == "builtins" and type(name) is str and wire._EXC_BUILTINS.get(name) is not None:
-            if bases and bases[0] == name:
+            if bases and bases[0] == name and name not in _CONTROL_FLOW:
                 cls = wire._EXC_BUILTINS[name]
         elif (module, name) in _STDLIB_EXC:
             mod = _safe_stdlib_module(module)
@@ -651,6 +701,8 @@ class Candidate:
                 args = None
         try:
             exc = cls(*args) if type(args) is list else cls(text)
+            if text and str(exc) != text:  # a custom __str__ in the solution: keep the text it showed
+                exc = cls(text)
         except BaseException:  # noqa: BLE001 - a constructor with other arguments: build it bare
             exc = cls.__new__(cls)
             BaseException.__init__(exc, text)
@@ -736,7 +788,7 @@ class Candidate:
             if type(args) is not list or type(kwargs) is not dict:
                 raise wire.WireError("malformed call")
             result = fn(*args, **kwargs)
-            obs = m.get("o")
+            obs = m.get("ob")
             if obs and type(obs) is list:
                 origin = {id(x): i for i, x in enumerate(track) if x is not None}
                 picked = [args[i] for i in obs if type(i) is int and 0 <= i < len(args)]
