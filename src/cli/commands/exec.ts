@@ -56,10 +56,14 @@ export default defineCommand({
     timeout: { type: "string", description: "Seconds per unittest pair (default 1)" },
     "assert-timeout": { type: "string", description: "Seconds per assert case (default 0.1)" },
     details: { type: "boolean", description: "Write per-case results, durations and stderr" },
-    parity: { type: "boolean", description: "Fork one child per pair (the reference's shape; slower)" },
+    parity: {
+      type: "boolean",
+      description: "A fresh candidate process per pair (the reference's shape; slower)",
+    },
     "reference-verdicts": {
       type: "boolean",
-      description: "Reference semantics: skipped tests pass, assertions not hardened (forgeable)",
+      description:
+        "FORGEABLE, for parity studies only: CodeRM's in-process exec + wasSuccessful (a solution can pass itself)",
     },
     "require-isolation": {
       type: "boolean",
@@ -90,11 +94,15 @@ export default defineCommand({
       assertTimeout: num(args["assert-timeout"], "assert-timeout", 0.001),
       details: Boolean(args.details),
       parity: Boolean(args.parity),
-      hardened: !reference,
+      referenceVerdicts: reference,
       skipIsPass: reference,
       requireIsolation: Boolean(args["require-isolation"]),
     });
     console.error(formatReport(sb.isolation));
+    if (reference)
+      console.error(
+        "exec: WARNING --reference-verdicts: verdicts come from the solution's own process (forgeable); not a reward",
+      );
     console.error(
       `exec: ${todo.length} pairs to run (${done.size} already in ${args.out}, ${bad.length} bad lines skipped)`,
     );
@@ -108,10 +116,12 @@ export default defineCommand({
     let n = 0;
     let passed = 0;
     let last = 0;
+    const counts = new Map<string, number>();
     try {
       for await (const o of sb.run(todo)) {
         n++;
         if (o.passed) passed++;
+        counts.set(o.verdict, (counts.get(o.verdict) ?? 0) + 1);
         const rec = args.details ? o : { id: o.id, verdict: o.verdict, passed: o.passed };
         if (!ws.write(`${JSON.stringify(rec)}\n`))
           await new Promise<void>((r) => ws.once("drain", () => r()));
@@ -130,5 +140,9 @@ export default defineCommand({
       await sb.close();
     }
     if (todo.length === 0) console.error("exec: nothing to do");
+    else
+      console.error(
+        `exec: ${[...counts].map(([v, c]) => `${c} ${v}`).join(", ")}${reference ? " (reference verdicts: forgeable)" : ""}`,
+      );
   },
 });
