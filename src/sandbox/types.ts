@@ -80,3 +80,14 @@ export interface RunOptions {
   /** Aborting drops this call's pairs not yet started; the iterator then throws the signal's reason. */
   signal?: AbortSignal;
 }
+
+/**
+ * Anything that executes pairs: the local `Sandbox`, or `QueueExecutor` (BullMQ on Redis, src/queue).
+ * Front doors (`coderm exec|run|serve`) take one and do not care which. Outcomes arrive as they
+ * complete; aborting `signal` drops the caller's pairs that have not run yet.
+ */
+export interface PairExecutor {
+  run(pairs: Iterable<PairInput>, opts?: RunOptions): AsyncIterable<PairOutcome>;
+  close(): Promise<void>;
+  readonly isolation?: IsolationReport;
+}
