@@ -5,4 +5,4 @@
 export { QueueExecutor, type QueueExecutorOptions, type QueueRunStats } from "./producer.js";
 export { checkRedis, DEFAULT_QUEUE, type RedisInfo, type RedisTarget, redisTarget } from "./redis.js";
 export { DEFAULT_SHARD_LIMITS, type ShardLimits } from "./shards.js";
-export { ShardWorker, type ShardWorkerOptions, type WorkerInfo } from "./worker.js";
+export { type ShardRunner, ShardWorker, type ShardWorkerOptions, type WorkerInfo } from "./worker.js";

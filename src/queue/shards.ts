@@ -142,56 +142,68 @@ export interface PlannedShard {
 }
 
 export interface ShardLimits {
-  /** Distinct pairs per shard (default 256). */
+  /** Distinct pairs per shard. */
   maxPairs: number;
-  /** Approximate payload bytes per shard (default 1 MiB). */
+  /** Approximate payload bytes per shard. */
   maxBytes: number;
 }
 
 export const DEFAULT_SHARD_LIMITS: ShardLimits = { maxPairs: 256, maxBytes: 1 << 20 };
 
 /**
- * Pack groups into shards in order: a group larger than the limits is cut into chunks, small groups
- * share a shard until it is full. Test texts shared inside a shard count once.
+ * Cuts shards off the front of a list of groups on demand, so each shard can get the size the producer
+ * wants at that moment: whole small groups share a shard until it is full, a group larger than the
+ * limits is cut into chunks, and test texts shared inside a shard count once.
  */
-export function packShards(
-  groups: Iterable<Group>,
-  limits: ShardLimits = DEFAULT_SHARD_LIMITS,
-): PlannedShard[] {
-  const out: PlannedShard[] = [];
-  let cur: PlannedShard = { groups: [], pairs: 0, bytes: 0 };
-  let seen = new Set<string>();
-  const flush = () => {
-    if (cur.pairs > 0) out.push(cur);
-    cur = { groups: [], pairs: 0, bytes: 0 };
-    seen = new Set();
-  };
-  for (const g of groups) {
-    let i = 0;
-    while (i < g.units.length) {
-      if (cur.pairs >= limits.maxPairs || cur.bytes >= limits.maxBytes) flush();
+export class ShardPacker {
+  private gi = 0;
+  private ui = 0;
+  constructor(private readonly groups: readonly Group[]) {}
+
+  get done(): boolean {
+    return this.gi >= this.groups.length;
+  }
+
+  next(limits: ShardLimits): PlannedShard | undefined {
+    const cur: PlannedShard = { groups: [], pairs: 0, bytes: 0 };
+    const seen = new Set<string>();
+    while (this.gi < this.groups.length) {
+      const g = this.groups[this.gi]!;
       const take: Unit[] = [];
       let bytes = g.solution.length;
-      for (; i < g.units.length; i++) {
-        const u = g.units[i]!;
+      while (this.ui < g.units.length) {
+        const u = g.units[this.ui]!;
         const extra = seen.has(u.field) ? 8 : u.body.length + 8;
         const full =
           cur.pairs + take.length >= limits.maxPairs || cur.bytes + bytes + extra > limits.maxBytes;
+        // A shard always takes at least one pair, however large.
         if (full && (take.length > 0 || cur.pairs > 0)) break;
         take.push(u);
         seen.add(u.field);
         bytes += extra;
+        this.ui++;
       }
-      if (take.length === 0) {
-        flush();
-        continue;
+      if (take.length > 0) {
+        cur.groups.push({ group: g, units: take });
+        cur.pairs += take.length;
+        cur.bytes += bytes;
       }
-      cur.groups.push({ group: g, units: take });
-      cur.pairs += take.length;
-      cur.bytes += bytes;
+      if (this.ui < g.units.length) break; // the shard is full inside this group
+      this.gi++;
+      this.ui = 0;
     }
+    return cur.pairs > 0 ? cur : undefined;
   }
-  flush();
+}
+
+/** All shards of `groups` at fixed limits. */
+export function packShards(
+  groups: readonly Group[],
+  limits: ShardLimits = DEFAULT_SHARD_LIMITS,
+): PlannedShard[] {
+  const p = new ShardPacker(groups);
+  const out: PlannedShard[] = [];
+  for (let s = p.next(limits); s; s = p.next(limits)) out.push(s);
   return out;
 }
 

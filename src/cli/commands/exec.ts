@@ -73,7 +73,7 @@ export default defineCommand({
     "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
     "shard-pairs": {
       type: "string",
-      description: "With --queue: distinct pairs per shard (default 256; aim at 1-5 s of work)",
+      description: "With --queue: pairs per shard (default: sized to about 2 s of a worker's time)",
     },
     "in-flight": {
       type: "string",
