@@ -21,6 +21,7 @@ import { Job, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { CodermError } from "../errors.js";
 import type { IsolationReport, PairExecutor, PairInput, PairOutcome } from "../sandbox/types.js";
+import { Channel, END } from "./_channel.js";
 import {
   checkRedis,
   DEFAULT_QUEUE,
@@ -114,37 +115,6 @@ const LIVE_MS = 4 * HEARTBEAT_MS;
 const RUN_TTL_MS = 30_000;
 
 type JobEvent = { kind: "completed"; value: unknown } | { kind: "failed"; reason: string };
-
-const END = Symbol("end");
-
-/** Outcomes handed from event callbacks to the consuming generator. */
-class Channel<T> {
-  private items: T[] = [];
-  private wake: (() => void) | undefined;
-  private error: unknown;
-  private ended = false;
-  push(x: T): void {
-    this.items.push(x);
-    this.wake?.();
-  }
-  end(): void {
-    this.ended = true;
-    this.wake?.();
-  }
-  fail(e: unknown): void {
-    this.error ??= e;
-    this.wake?.();
-  }
-  async next(): Promise<T | typeof END> {
-    for (;;) {
-      if (this.error !== undefined) throw this.error;
-      if (this.items.length > 0) return this.items.shift()!;
-      if (this.ended) return END;
-      await new Promise<void>((r) => (this.wake = r));
-      this.wake = undefined;
-    }
-  }
-}
 
 function describeFailure(reason: string): string {
   if (/stalled more than allowable limit/.test(reason))
