@@ -2,7 +2,9 @@
 export const END = Symbol("end");
 
 export class Channel<T> {
+  // A head index instead of shift(): a burst of thousands of outcomes must not cost O(n) per take.
   private items: T[] = [];
+  private head = 0;
   private wake: (() => void) | undefined;
   private error: unknown;
   private ended = false;
@@ -21,7 +23,14 @@ export class Channel<T> {
   async next(): Promise<T | typeof END> {
     for (;;) {
       if (this.error !== undefined) throw this.error;
-      if (this.items.length > 0) return this.items.shift()!;
+      if (this.head < this.items.length) {
+        const x = this.items[this.head++]!;
+        if (this.head > 1024 && this.head * 2 > this.items.length) {
+          this.items = this.items.slice(this.head);
+          this.head = 0;
+        }
+        return x;
+      }
       if (this.ended) return END;
       await new Promise<void>((r) => (this.wake = r));
       this.wake = undefined;

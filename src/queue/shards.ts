@@ -89,22 +89,40 @@ export interface Group {
 
 /** Dedupe pairs by content and group them by solution, in first-seen order. */
 export function groupPairs(pairs: Iterable<PairInput>, profile: string): { groups: Group[]; total: number } {
+  // Hashing is the producer's main cost per pair, so each distinct solution and test text is hashed
+  // once: pairs built from samples share their string (or case array) objects, so lookups are cheap.
+  const bySolution = { unittest: new Map<string, Group>(), assert: new Map<string, Group>() };
   const groups = new Map<string, Group>();
-  const unitsByGroup = new Map<string, Map<string, Unit>>();
+  const unitsByGroup = new Map<Group, Map<string, Unit>>();
+  const textFields = {
+    unittest: new Map<string, [string, string]>(),
+    assert: new Map<string, [string, string]>(),
+  };
+  const caseFields = new WeakMap<readonly string[], [string, string]>();
   let total = 0;
   for (const p of pairs) {
     total++;
-    const key = groupKey(profile, p.format, p.solution);
-    let g = groups.get(key);
-    let units = unitsByGroup.get(key);
-    if (!g || !units) {
-      g = { key, format: p.format, solution: p.solution, units: [] };
-      units = new Map();
+    const seen = bySolution[p.format];
+    let g = seen.get(p.solution);
+    if (!g) {
+      const key = groupKey(profile, p.format, p.solution);
+      g = groups.get(key) ?? { key, format: p.format, solution: p.solution, units: [] };
       groups.set(key, g);
-      unitsByGroup.set(key, units);
+      seen.set(p.solution, g);
     }
-    const body = testBody(p);
-    const field = testField(body);
+    let units = unitsByGroup.get(g);
+    if (!units) {
+      units = new Map();
+      unitsByGroup.set(g, units);
+    }
+    let bf = Array.isArray(p.test) ? caseFields.get(p.test) : textFields[p.format].get(p.test);
+    if (!bf) {
+      const body = testBody(p);
+      bf = [body, testField(body)];
+      if (Array.isArray(p.test)) caseFields.set(p.test, bf);
+      else textFields[p.format].set(p.test, bf);
+    }
+    const [body, field] = bf;
     const u = units.get(field);
     if (u) u.ids.push(p.id);
     else {
