@@ -17,6 +17,7 @@ import {
   jsonl,
   makePairs,
   type RedisServer,
+  ROOT,
   readLines,
   rows,
   spawnCli,
@@ -293,6 +294,42 @@ describe("coderm exec --queue with coderm worker", () => {
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(2);
     expect(ex.lastStats?.shards).toBe(12);
+  });
+
+  it("coderm run --queue: the execute stage on the workers gives the same matrix and choices as a local run", async () => {
+    const args = (out: string) => [
+      "run",
+      "--codet",
+      join(ROOT, "vendor/codet"),
+      "--limit",
+      "1",
+      "-n",
+      "20",
+      "-m",
+      "20",
+      "--out",
+      out,
+      "--quiet",
+    ];
+    const localDir = join(producerDir, "run-local");
+    const queueDir = join(producerDir, "run-queue");
+    const [l, q] = await Promise.all([
+      finish(spawnCli([...args(localDir), "--workers", "1"], { cwd: producerDir })),
+      finish(spawnCli([...args(queueDir), "--queue", redis.url], { cwd: producerDir })),
+    ]);
+    expect(l.code, l.stderr).toBe(0);
+    expect(q.code, q.stderr).toBe(0);
+    for (const f of ["matrix.jsonl", "selected.jsonl"])
+      expect(readFileSync(join(queueDir, f), "utf8")).toBe(readFileSync(join(localDir, f), "utf8"));
+    const cells = (dir: string) =>
+      readLines(join(dir, "results.jsonl"))
+        .map(
+          (line) => JSON.parse(line) as { task_id: string; solution: number; test: number; verdict: string },
+        )
+        .map((r) => `${r.task_id} ${r.solution} ${r.test} ${r.verdict}`)
+        .sort();
+    expect(cells(queueDir)).toEqual(cells(localDir));
+    expect(cells(queueDir).length).toBeGreaterThan(100);
   });
 
   it("sizes shards to the work: cheap pairs get larger shards than the first ones", async () => {
