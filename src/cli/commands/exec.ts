@@ -8,7 +8,7 @@ import { defineCommand } from "citty";
 import { z } from "zod";
 import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
-import { QueueExecutor } from "../../queue/index.js";
+import { type QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
 import { formatReport, type PairExecutor, type PairInput, Sandbox } from "../../sandbox/index.js";
 import { numberFlag } from "../flags.js";
@@ -72,12 +72,13 @@ export default defineCommand({
     },
     queue: {
       type: "string",
-      description: "Run on coderm workers through Redis (redis://host:port) instead of locally",
+      description:
+        "Run on coderm workers through Redis (redis://host:port; several, comma-separated, split the work) instead of locally",
     },
     "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
     "shard-pairs": {
       type: "string",
-      description: "With --queue: distinct pairs per shard (default 256; aim at 1-5 s of work)",
+      description: "With --queue: pairs per shard (default: sized to about 2 s of a worker's time)",
     },
     "in-flight": {
       type: "string",
@@ -112,7 +113,7 @@ export default defineCommand({
       skipIsPass: reference,
     };
     let executor: PairExecutor;
-    let queued: QueueExecutor | undefined;
+    let queued: QueueExecutor | QueueSet | undefined;
     let local: Sandbox | undefined;
     if (args.queue) {
       if (args.workers !== undefined)
@@ -121,8 +122,7 @@ export default defineCommand({
           "--workers is for local runs; with --queue each worker sets its own --concurrency",
           "--workers",
         );
-      queued = await QueueExecutor.connect({
-        redis: args.queue,
+      queued = await QueueSet.connect(args.queue, {
         queue: args["queue-name"],
         ...verdictSettings,
         shard: { maxPairs: numberFlag(args["shard-pairs"], "shard-pairs", { int: true, min: 1 }) },
