@@ -11,6 +11,7 @@ import { evaluate } from "../evaluate/index.js";
 import type { EvalSummary } from "../evaluate/summary-types.js";
 import { readJsonl, writeJsonl } from "../io/jsonl.js";
 import { writePassMatrices } from "../matrix/results-io.js";
+import { QueueSet } from "../queue/index.js";
 import {
   type Benchmark,
   type Label,
@@ -23,7 +24,7 @@ import {
   UnitTestSampleSchema,
 } from "../records.js";
 import { renderHtml, renderMarkdown } from "../report/index.js";
-import { formatReport, Sandbox } from "../sandbox/index.js";
+import { formatReport, type PairExecutor, Sandbox } from "../sandbox/index.js";
 import { select } from "../select/index.js";
 import { openStore, ResponseCache } from "../store/index.js";
 import { allocateTests } from "./budget.js";
@@ -227,24 +228,42 @@ export async function run(config: RunConfig, hooks: RunHooks = {}): Promise<RunO
     if (execState?.fingerprint !== fpExec && existsSync(path("results"))) rmSync(path("results"));
     const results = await readDoneResults(path("results"));
     const done = new Set(results.map((r) => pairId(r)));
-    let sandbox: Sandbox | undefined;
+    let sandbox: PairExecutor | undefined;
+    let local: Sandbox | undefined;
+    const onProgress = (d: number, t: number) => progress.update(done.size + d, done.size + t);
     const execute = async (plan: ReturnType<typeof planPairs>) => {
       if (plan.pairs.length + plan.decided.length === 0) return;
+      if (!sandbox && config.sandbox.queue) {
+        // The same pairs on coderm workers elsewhere (src/queue); results stream back as shards complete.
+        sandbox = await QueueSet.connect(config.sandbox.queue, {
+          queue: config.sandbox.queueName,
+          timeout: config.sandbox.timeout,
+          assertTimeout: config.sandbox.assertTimeout,
+          onProgress,
+          onNotice: (line) => progress.note(line),
+        });
+        if (config.sandbox.requireIsolation && sandbox.isolation?.level !== "strong")
+          throw new CodermError(
+            "E_ISOLATION",
+            "queue workers' isolation is weak or unknown; start them with --require-isolation",
+          );
+      }
       if (!sandbox) {
-        sandbox = await Sandbox.start({
+        local = await Sandbox.start({
           workers: config.sandbox.workers,
           timeout: config.sandbox.timeout,
           assertTimeout: config.sandbox.assertTimeout,
           requireIsolation: config.sandbox.requireIsolation,
-          onProgress: (d, t) => progress.update(done.size + d, done.size + t),
+          onProgress,
         });
-        progress.note(formatReport(sandbox.isolation).split("\n")[0] ?? "");
+        sandbox = local;
+        progress.note(formatReport(local.isolation).split("\n")[0] ?? "");
       }
       const sb = sandbox;
-      const stop = () => sb.kill();
+      const stop = () => local?.kill();
       hooks.signal?.addEventListener("abort", stop, { once: true });
       try {
-        for (const r of await runPairs(sb, plan, path("results"))) {
+        for (const r of await runPairs(sb, plan, path("results"), hooks.signal)) {
           results.push(r);
           done.add(pairId(r));
         }
@@ -294,7 +313,7 @@ export async function run(config: RunConfig, hooks: RunHooks = {}): Promise<RunO
         })();
       }
     } finally {
-      await (sandbox as Sandbox | undefined)?.close();
+      await (sandbox as PairExecutor | undefined)?.close();
     }
     const matrices = matricesFrom(samples, tasks, results);
     await writePassMatrices(path("matrix"), matrices);
