@@ -57,7 +57,8 @@ describe("determinism", () => {
       const t0 = Date.now();
       await expect(
         (async () => {
-          for await (const _ of sb.run(pairs, { signal: ac.signal })) if (++seen === 2) ac.abort(new Error("stop"));
+          for await (const _ of sb.run(pairs, { signal: ac.signal }))
+            if (++seen === 2) ac.abort(new Error("stop"));
         })(),
       ).rejects.toThrow("stop");
       expect(seen).toBeLessThan(5);
