@@ -1,17 +1,13 @@
 /** The whole loop: `run()` (resumable, one directory per run) and `rank()` (choose from samples + results). */
-export { type CodetData, type CodetDataOptions, loadCodetData, splitCases } from "./codet-data.js";
+
+export { type ProgressMode, RunProgress } from "../cli/progress.js";
+export { type CodetData, type CodetDataOptions, loadCodetData, splitCases } from "../extract/codet-data.js";
 export {
-  CONFIG_FILES,
-  findConfigFile,
-  type ModelConfig,
-  parseRunConfig,
-  type RunConfig,
-  type RunConfigInput,
-  RunConfigSchema,
-  readConfigFile,
-  runConfigJsonSchema,
-} from "./config.js";
-export { readSolutionsFile, readTestsFile, type SampleFileFormat, type SampleFileOptions } from "./inputs.js";
+  readSolutionsFile,
+  readTestsFile,
+  type SampleFileFormat,
+  type SampleFileOptions,
+} from "../extract/sample-files.js";
 export {
   type Cell,
   indexSamples,
@@ -23,8 +19,18 @@ export {
   readDoneResults,
   runPairs,
   validTests,
-} from "./pairs.js";
-export { type ProgressMode, RunProgress } from "./progress.js";
-export { type RankInput, type RankOptions, type RankOutput, rank, type Selected } from "./rank.js";
+} from "../matrix/pairs.js";
+export { formatTable } from "../report/table.js";
+export { type RankInput, type RankOptions, type RankOutput, rank, type Selected } from "../select/rank.js";
+export {
+  CONFIG_FILES,
+  findConfigFile,
+  type ModelConfig,
+  parseRunConfig,
+  type RunConfig,
+  type RunConfigInput,
+  RunConfigSchema,
+  readConfigFile,
+  runConfigJsonSchema,
+} from "./config.js";
 export { RUN_FILES, type RunHooks, type RunOutput, run } from "./run.js";
-export { formatTable } from "./table.js";

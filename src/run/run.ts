@@ -6,10 +6,23 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { RunProgress } from "../cli/progress.js";
 import { CodermError } from "../errors.js";
 import { evaluate } from "../evaluate/index.js";
 import type { EvalSummary } from "../evaluate/summary-types.js";
+import { loadCodetData } from "../extract/codet-data.js";
+import { readSolutionsFile, readTestsFile } from "../extract/sample-files.js";
 import { readJsonl, writeJsonl } from "../io/jsonl.js";
+import {
+  indexSamples,
+  keepColumns,
+  matricesFrom,
+  pairId,
+  planPairs,
+  readDoneResults,
+  runPairs,
+  validTests,
+} from "../matrix/pairs.js";
 import { writePassMatrices } from "../matrix/results-io.js";
 import {
   type Benchmark,
@@ -24,28 +37,15 @@ import {
 } from "../records.js";
 import { renderHtml, renderMarkdown } from "../report/index.js";
 import { formatReport, Sandbox } from "../sandbox/index.js";
+import { allocateTests } from "../scaling/budget.js";
 import { select } from "../select/index.js";
+import { describeChoice, type Selected } from "../select/rank.js";
 import { openStore, ResponseCache } from "../store/index.js";
-import { allocateTests } from "./budget.js";
-import { loadCodetData } from "./codet-data.js";
 import type { RunConfig } from "./config.js";
 import { generateSolutions, generateTests } from "./generate-stage.js";
-import { readSolutionsFile, readTestsFile } from "./inputs.js";
 import { hasGroundTruth, labelStage } from "./label-stage.js";
 import { fingerprint, Ledger } from "./ledger.js";
-import {
-  indexSamples,
-  keepColumns,
-  matricesFrom,
-  pairId,
-  planPairs,
-  readDoneResults,
-  runPairs,
-  validTests,
-} from "./pairs.js";
 import { loadRunProblems } from "./problems-stage.js";
-import { RunProgress } from "./progress.js";
-import { describeChoice, type Selected } from "./rank.js";
 
 export interface RunHooks {
   progress?: RunProgress;

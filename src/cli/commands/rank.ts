@@ -5,13 +5,13 @@
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
+import { readSolutionsFile, readTestsFile } from "../../extract/sample-files.js";
 import { type BadLine, formatBadLine, readJsonl, writeJsonl } from "../../io/jsonl.js";
 import { PairResultSchema } from "../../records.js";
-import { readSolutionsFile, readTestsFile } from "../../run/inputs.js";
 import { loadProblemsArg } from "../../run/problems-arg.js";
-import { rank } from "../../run/rank.js";
 import { formatReport } from "../../sandbox/index.js";
 import { isStrategyName, STRATEGIES } from "../../select/index.js";
+import { rank } from "../../select/rank.js";
 
 export default defineCommand({
   meta: { name: "rank", description: "Choose the best solution per task from a pass matrix." },

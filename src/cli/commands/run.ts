@@ -4,12 +4,12 @@
  */
 
 import { defineCommand } from "citty";
+import { formatTable } from "../../report/table.js";
 import { findConfigFile, parseRunConfig, readConfigFile } from "../../run/config.js";
-import { type ProgressMode, RunProgress } from "../../run/progress.js";
 import { run } from "../../run/run.js";
-import { formatTable } from "../../run/table.js";
 import { STRATEGIES } from "../../select/index.js";
 import { numberFlag } from "../flags.js";
+import { type ProgressMode, RunProgress } from "../progress.js";
 
 const num = (value: string | undefined, field: string) => numberFlag(value, field);
 

@@ -4,7 +4,6 @@
  * (`{task_id, solutions}` / `{task_id, unit_tests}`) and EvalPlus samples (`{task_id, solution|completion}`).
  */
 import { CodermError } from "../errors.js";
-import { extractCode, extractUnitTest, initPython } from "../extract/index.js";
 import { type BadLine, type ReadOptions, readJsonl, readLines } from "../io/jsonl.js";
 import { readCodermSolutions, readCodermUnitTests, readEvalPlusSamples } from "../problems/index.js";
 import type { Extracted } from "../problems/samples.js";
@@ -15,6 +14,9 @@ import {
   type UnitTestSample,
   UnitTestSampleSchema,
 } from "../records.js";
+import { extractCode } from "./code-blocks.js";
+import { initPython } from "./python-parser.js";
+import { extractUnitTest } from "./unit-test.js";
 
 export type SampleFileFormat = "coderm-jsonl" | "coderm-results" | "evalplus-samples";
 
