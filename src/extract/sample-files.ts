@@ -111,3 +111,17 @@ export async function readTestsFile(
     file,
   );
 }
+
+/**
+ * The solution each tester prompt embeds: the first usable (non-empty) solution of each task, as the
+ * paper embeds one model-written solution per problem. Tasks without one fall back to the canonical
+ * solution in `buildPrompts`.
+ */
+export function embeddedSolutions(solutions: Iterable<SolutionSample>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of solutions) {
+    if (s.solution !== null && s.solution.trim() !== "" && !out.has(s.task_id))
+      out.set(s.task_id, s.solution);
+  }
+  return out;
+}

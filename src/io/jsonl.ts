@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, renameSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, renameSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { createGunzip, createGzip } from "node:zlib";
 import type { z } from "zod";
@@ -151,6 +151,12 @@ export async function writeLines(
   out.end();
   await done;
   if (options.atomic) renameSync(target, file);
+}
+
+/** Write a whole text file through `file.tmp` and a rename, so readers never see half of it. */
+export function writeTextAtomic(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
 }
 
 /** Write records as JSONL (one `JSON.stringify` per line); gzip-aware like `writeLines`. */

@@ -1,27 +1,4 @@
-/** The whole loop: `run()` (resumable, one directory per run) and `rank()` (choose from samples + results). */
-
-export { type ProgressMode, RunProgress } from "../cli/progress.js";
-export { type CodetData, type CodetDataOptions, loadCodetData, splitCases } from "../extract/codet-data.js";
-export {
-  readSolutionsFile,
-  readTestsFile,
-  type SampleFileFormat,
-  type SampleFileOptions,
-} from "../extract/sample-files.js";
-export {
-  type Cell,
-  indexSamples,
-  matricesFrom,
-  outcomeToResult,
-  pairId,
-  parsePairId,
-  planPairs,
-  readDoneResults,
-  runPairs,
-  validTests,
-} from "../matrix/pairs.js";
-export { formatTable } from "../report/table.js";
-export { type RankInput, type RankOptions, type RankOutput, rank, type Selected } from "../select/rank.js";
+/** The whole loop: `run()` (resumable, one directory per run) on the stage loop any pipeline can reuse. */
 export {
   CONFIG_FILES,
   findConfigFile,
@@ -33,4 +10,15 @@ export {
   readConfigFile,
   runConfigJsonSchema,
 } from "./config.js";
+export { type GeneratedSamples, type GenerateSamplesOptions, generateSamples } from "./generate.js";
+export { fingerprint, Ledger, type StageState } from "./ledger.js";
+export {
+  type PipelineEvent,
+  type PipelineOptions,
+  runStages,
+  type Stage,
+  type StageContext,
+  type StageOutcome,
+} from "./pipeline.js";
 export { RUN_FILES, type RunHooks, type RunOutput, run } from "./run.js";
+export { RUN_STAGES, type RunState } from "./stages.js";

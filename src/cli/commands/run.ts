@@ -116,7 +116,7 @@ export default defineCommand({
     process.once("SIGINT", onSigint);
     process.once("SIGTERM", onSigint);
     try {
-      const out = await run(config, { progress: new RunProgress(mode), signal: stop.signal });
+      const out = await run(config, { onEvent: new RunProgress(mode).onEvent, signal: stop.signal });
       if (mode === "json") {
         process.stdout.write(
           `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: out.summary })}\n`,
