@@ -10,6 +10,7 @@ export type ErrorCode =
   | "E_SANDBOX" // the sandbox could not start or lost a worker
   | "E_ISOLATION" // isolation weaker than required
   | "E_STORE" // SQLite store problems
+  | "E_QUEUE" // Redis unreachable or misconfigured, or a queue run lost Redis
   | "E_NO_GROUND_TRUTH" // a step needs labels the benchmark lacks
   | "E_INTERRUPTED"; // the user stopped the run
 

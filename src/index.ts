@@ -133,6 +133,16 @@ export {
   unitTestPromptText,
   unitTestQuestion,
 } from "./prompts/index.js";
+// Scale-out: the same pairs on many machines through BullMQ on Redis (`coderm worker`, `--queue`).
+export {
+  checkRedis,
+  QueueExecutor,
+  type QueueExecutorOptions,
+  type QueueRunStats,
+  ShardWorker,
+  type ShardWorkerOptions,
+  type WorkerInfo,
+} from "./queue/index.js";
 export * from "./records.js";
 // Reports: JSON, Markdown tables, self-contained HTML + SVG charts (render an EvalSummary).
 export {
@@ -156,6 +166,7 @@ export {
   formatReport as formatIsolationReport,
   type IsolationLayer,
   type IsolationReport,
+  type PairExecutor,
   type PairInput,
   type PairOutcome,
   type PrunedResult,

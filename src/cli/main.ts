@@ -28,6 +28,7 @@ export const main = defineCommand({
     rank: load("rank"),
     run: load("run"),
     "scale-eval": load("scale-eval"),
+    worker: load("worker"),
   },
 });
 

@@ -13,6 +13,7 @@ export { type PrunedResult, type PruneGrid, runPruned } from "./prune.js";
 export type {
   IsolationLayer,
   IsolationReport,
+  PairExecutor,
   PairInput,
   PairOutcome,
   SandboxOptions,

@@ -66,3 +66,14 @@ export interface IsolationReport {
   layers: Record<string, IsolationLayer>;
   python: string;
 }
+
+/**
+ * Anything that executes pairs: the local `Sandbox`, or `QueueExecutor` (BullMQ on Redis, src/queue).
+ * Front doors (`coderm exec|run|serve`) take one and do not care which. Outcomes arrive as they
+ * complete; aborting `signal` drops the caller's pairs that have not run yet.
+ */
+export interface PairExecutor {
+  run(pairs: Iterable<PairInput>, opts?: { signal?: AbortSignal }): AsyncIterable<PairOutcome>;
+  close(): Promise<void>;
+  readonly isolation?: IsolationReport;
+}

@@ -8,8 +8,9 @@ import { defineCommand } from "citty";
 import { z } from "zod";
 import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
+import { QueueExecutor } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
-import { formatReport, type PairInput, Sandbox } from "../../sandbox/index.js";
+import { formatReport, type PairExecutor, type PairInput, Sandbox } from "../../sandbox/index.js";
 import { numberFlag } from "../flags.js";
 
 export const PairLineSchema = z.object({
@@ -65,6 +66,19 @@ export default defineCommand({
       type: "boolean",
       description: "Fail (E_ISOLATION) unless every isolation layer is on",
     },
+    queue: {
+      type: "string",
+      description: "Run on coderm workers through Redis (redis://host:port) instead of locally",
+    },
+    "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
+    "shard-pairs": {
+      type: "string",
+      description: "With --queue: distinct pairs per shard (default 256; aim at 1-5 s of work)",
+    },
+    "in-flight": {
+      type: "string",
+      description: "With --queue: shards in flight at most (default: twice the workers' slots)",
+    },
   },
   async run({ args }) {
     const { records, lines, bad } = await readJsonl(args.pairs, PairLineSchema, {
@@ -84,24 +98,60 @@ export default defineCommand({
     const done = finishedIds(args.out);
     const todo: PairInput[] = records.filter((r) => !done.has(r.id));
     const reference = Boolean(args["reference-verdicts"]);
-    const sb = await Sandbox.start({
-      workers: num(args.workers, "workers", 1),
+    const verdictSettings = {
       timeout: num(args.timeout, "timeout", 0.001),
       assertTimeout: num(args["assert-timeout"], "assert-timeout", 0.001),
       details: Boolean(args.details),
       parity: Boolean(args.parity),
       hardened: !reference,
       skipIsPass: reference,
-      requireIsolation: Boolean(args["require-isolation"]),
-    });
-    console.error(formatReport(sb.isolation));
+    };
+    let executor: PairExecutor;
+    let queued: QueueExecutor | undefined;
+    let local: Sandbox | undefined;
+    if (args.queue) {
+      if (args.workers !== undefined)
+        throw new CodermError(
+          "E_BAD_INPUT",
+          "--workers is for local runs; with --queue each worker sets its own --concurrency",
+          "--workers",
+        );
+      queued = await QueueExecutor.connect({
+        redis: args.queue,
+        queue: args["queue-name"],
+        ...verdictSettings,
+        shard: { maxPairs: numberFlag(args["shard-pairs"], "shard-pairs", { int: true, min: 1 }) },
+        inFlight: numberFlag(args["in-flight"], "in-flight", { int: true, min: 1 }),
+        onNotice: (line) => console.error(line),
+      });
+      if (args["require-isolation"] && queued.isolation?.level !== "strong") {
+        await queued.close();
+        throw new CodermError(
+          "E_ISOLATION",
+          queued.isolation
+            ? `isolation is weak on some queue workers (${queued.isolation.layers.workers?.why})`
+            : "no queue worker is connected yet, so its isolation is unknown; start workers with --require-isolation",
+        );
+      }
+      executor = queued;
+    } else {
+      local = await Sandbox.start({
+        workers: num(args.workers, "workers", 1),
+        ...verdictSettings,
+        requireIsolation: Boolean(args["require-isolation"]),
+      });
+      console.error(formatReport(local.isolation));
+      executor = local;
+    }
     console.error(
       `exec: ${todo.length} pairs to run (${done.size} already in ${args.out}, ${bad.length} bad lines skipped)`,
     );
     const ws = createWriteStream(args.out, { flags: "a" });
+    const stop = new AbortController();
     const onInt = () => {
-      console.error("\nexec: interrupted, stopping workers");
-      sb.kill();
+      console.error("\nexec: interrupted, stopping");
+      stop.abort();
+      local?.kill();
     };
     process.once("SIGINT", onInt);
     const t0 = Date.now();
@@ -109,7 +159,7 @@ export default defineCommand({
     let passed = 0;
     let last = 0;
     try {
-      for await (const o of sb.run(todo)) {
+      for await (const o of executor.run(todo, { signal: stop.signal })) {
         n++;
         if (o.passed) passed++;
         const rec = args.details ? o : { id: o.id, verdict: o.verdict, passed: o.passed };
@@ -127,8 +177,13 @@ export default defineCommand({
     } finally {
       process.removeListener("SIGINT", onInt);
       await new Promise<void>((r) => ws.end(r));
-      await sb.close();
+      await executor.close();
     }
+    const q = queued?.lastStats;
+    if (q && q.pairs > 0)
+      console.error(
+        `exec: through the queue: ${q.reused} of ${q.units} distinct pairs found in Redis's results, ${q.shards} shards enqueued${q.failed > 0 ? `, ${q.failed} failed (crash verdicts)` : ""}`,
+      );
     if (todo.length === 0) console.error("exec: nothing to do");
   },
 });

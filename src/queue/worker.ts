@@ -1,0 +1,260 @@
+/**
+ * A queue worker: a BullMQ `Worker` that pulls shards from Redis, runs them in this machine's own
+ * `Sandbox`, stores each outcome by content and returns the shard's outcomes as the job's result. It
+ * shares nothing with the producer but Redis. BullMQ gives the delivery semantics: a job's lock is
+ * renewed while its shard runs, a worker that dies lets the lock lapse and another worker's stalled
+ * check puts the shard back (after `maxStalls` deaths it fails with BullMQ's reason), and `close()`
+ * finishes the shards in hand and takes no new one.
+ */
+import { availableParallelism, hostname } from "node:os";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { Sandbox } from "../sandbox/index.js";
+import type { IsolationReport, PairInput, SandboxOptions } from "../sandbox/types.js";
+import { VERSION } from "../version.js";
+import {
+  checkRedis,
+  DEFAULT_QUEUE,
+  durableOptions,
+  keys,
+  PREFIX,
+  type RedisTarget,
+  redisTarget,
+} from "./redis.js";
+import { DEFAULT_RESULT_TTL_S, writeResults } from "./results.js";
+import {
+  groupKey,
+  type Profile,
+  pairFromBody,
+  profileKey,
+  profileOf,
+  type ShardData,
+  type ShardResult,
+  type StoredOutcome,
+  testField,
+} from "./shards.js";
+
+/** What a worker publishes about itself (`~workers` hash), for producers' displays and in-flight window. */
+export interface WorkerInfo {
+  name: string;
+  host: string;
+  pid: number;
+  slots: number;
+  isolation: IsolationReport["level"];
+  version: string;
+  started: number;
+  seen: number;
+  shards: number;
+  pairs: number;
+}
+
+export const HEARTBEAT_MS = 5000;
+
+export interface ShardWorkerOptions {
+  redis: string | RedisTarget;
+  /** Queue name (default "coderm"). */
+  queue?: string;
+  /** Shards at once, and sandbox processes per limits profile (default: CPUs). */
+  concurrency?: number;
+  /** Sandbox settings of this machine (isolation, interpreter, resource limits). Verdict settings come with each shard. */
+  sandbox?: Pick<
+    SandboxOptions,
+    "requireIsolation" | "bwrap" | "python" | "addressSpace" | "nproc" | "fileSize" | "batchSize"
+  >;
+  /** BullMQ lock: a dead worker's shard goes back after about lockMs + stalledIntervalMs (defaults 30 s, 15 s). */
+  lockMs?: number;
+  stalledIntervalMs?: number;
+  /** A shard whose worker died this many times fails (default 2). Give every worker the same value. */
+  maxStalls?: number;
+  /** Keep stored results this long (seconds, default 7 days). */
+  resultTtlSeconds?: number;
+  /** Worker name stored on each job it processes (default host:pid). */
+  name?: string;
+  /** One line per event (start, shards when verbose, Redis outages). */
+  log?: (line: string) => void;
+  verbose?: boolean;
+}
+
+export class ShardWorker {
+  private readonly sandboxes = new Map<string, Promise<Sandbox>>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+  private down = false;
+  private inProgress = 0;
+  readonly stats = { shards: 0, pairs: 0, skipped: 0 };
+  private readonly started = Date.now();
+
+  private constructor(
+    readonly name: string,
+    readonly queue: string,
+    readonly isolation: IsolationReport,
+    private readonly opts: ShardWorkerOptions & { concurrency: number },
+    private readonly redis: Redis,
+    private readonly log: (line: string) => void,
+    defaultSandbox: Sandbox,
+    private bull?: Worker<ShardData, ShardResult>,
+  ) {
+    this.sandboxes.set(profileKey(profileOf()), Promise.resolve(defaultSandbox));
+    this.started_.push(defaultSandbox);
+  }
+
+  /** Sandboxes that have started, for a synchronous kill. */
+  private readonly started_: Sandbox[] = [];
+
+  get slots(): number {
+    return this.opts.concurrency;
+  }
+
+  /** Check Redis, start the sandbox, then start taking shards. */
+  static async start(options: ShardWorkerOptions): Promise<ShardWorker> {
+    const target = typeof options.redis === "string" ? redisTarget(options.redis, "--redis") : options.redis;
+    await checkRedis(target, "--redis");
+    const queue = options.queue ?? DEFAULT_QUEUE;
+    const concurrency = options.concurrency ?? Math.max(1, availableParallelism());
+    const log = options.log ?? (() => {});
+    const name = options.name ?? `${hostname()}:${process.pid}`;
+    const sb = await Sandbox.start({ ...options.sandbox, ...profileOf(), workers: concurrency });
+    const redis = new Redis(durableOptions(target));
+    const w = new ShardWorker(name, queue, sb.isolation, { ...options, concurrency }, redis, log, sb);
+    redis.on("error", () => {}); // outages are reported once by the close/ready pair below
+    redis.on("close", () => {
+      if (!w.down && !w.closing) log(`worker: lost Redis at ${target.shown}; reconnecting`);
+      w.down = true;
+    });
+    redis.on("ready", () => {
+      if (w.down) log("worker: Redis is back");
+      w.down = false;
+    });
+    const maxStalls = options.maxStalls ?? 2;
+    w.bull = new Worker<ShardData, ShardResult>(queue, (job) => w.process(job), {
+      connection: durableOptions(target),
+      prefix: PREFIX,
+      concurrency,
+      name,
+      lockDuration: options.lockMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 15_000,
+      // BullMQ fails a job once it stalled more than maxStalledCount times.
+      maxStalledCount: Math.max(0, maxStalls - 1),
+    });
+    w.bull.on("error", () => {}); // connection errors: see the close/ready lines; the worker retries forever
+    await w.beat();
+    w.heartbeat = setInterval(() => void w.beat().catch(() => {}), HEARTBEAT_MS);
+    w.heartbeat.unref();
+    return w;
+  }
+
+  private info(): WorkerInfo {
+    return {
+      name: this.name,
+      host: hostname(),
+      pid: process.pid,
+      slots: this.opts.concurrency,
+      isolation: this.isolation.level,
+      version: VERSION,
+      started: this.started,
+      seen: Date.now(),
+      shards: this.stats.shards,
+      pairs: this.stats.pairs,
+    };
+  }
+
+  private async beat(): Promise<void> {
+    if (this.closing) return;
+    await this.redis.hset(keys.workers(this.queue), this.name, JSON.stringify(this.info()));
+  }
+
+  private sandboxFor(p: Profile): Promise<Sandbox> {
+    const k = profileKey(p);
+    let sb = this.sandboxes.get(k);
+    if (!sb) {
+      // Another producer's limits: a second warm pool, kept while this worker runs (few profiles in practice).
+      sb = Sandbox.start({ ...this.opts.sandbox, ...p, workers: this.opts.concurrency });
+      this.sandboxes.set(k, sb);
+      sb.then((s) => this.started_.push(s)).catch(() => {});
+      sb.catch(() => this.sandboxes.delete(k));
+    }
+    return sb;
+  }
+
+  private async process(job: Job<ShardData, ShardResult>): Promise<ShardResult> {
+    this.inProgress++;
+    try {
+      return await this.runShard(job);
+    } finally {
+      this.inProgress--;
+    }
+  }
+
+  private async runShard(job: Job<ShardData, ShardResult>): Promise<ShardResult> {
+    const d = job.data;
+    if (d?.v !== 1)
+      throw new UnrecoverableError(
+        `shard format ${String(d?.v)} is not one this worker (coderm ${VERSION}) reads`,
+      );
+    if (!(await this.redis.exists(keys.run(this.queue, d.run)))) {
+      this.stats.skipped++;
+      return { v: 1, skipped: "its producer is gone (stopped or killed)" };
+    }
+    const t0 = performance.now();
+    const sb = await this.sandboxFor(d.profile);
+    const pk = profileKey(d.profile);
+    const pairs: PairInput[] = [];
+    d.groups.forEach((g, gi) => {
+      g.tests.forEach((t, ti) => {
+        pairs.push(pairFromBody(`${gi}\t${ti}`, g.format, g.solution, d.tests[t]!));
+      });
+    });
+    if (this.opts.verbose) this.log(`worker: shard ${job.id} started: ${pairs.length} pairs`);
+    const outcomes: StoredOutcome[][] = d.groups.map((g) => new Array(g.tests.length));
+    for await (const o of sb.run(pairs)) {
+      const [gi, ti] = o.id.split("\t").map(Number) as [number, number];
+      const { id: _id, ...rest } = o;
+      outcomes[gi]![ti] = rest;
+    }
+    for (const row of outcomes)
+      for (let i = 0; i < row.length; i++)
+        row[i] ??= { verdict: "crash", passed: false, stderr: "crash: the sandbox gave no result" };
+    await writeResults(
+      this.redis,
+      this.queue,
+      d.groups.map((g, gi) => ({
+        key: groupKey(pk, g.format, g.solution),
+        fields: g.tests.map((t) => testField(d.tests[t]!)),
+        outcomes: outcomes[gi]!,
+      })),
+      this.opts.resultTtlSeconds ?? DEFAULT_RESULT_TTL_S,
+    );
+    this.stats.shards++;
+    this.stats.pairs += pairs.length;
+    const ms = Math.round(performance.now() - t0);
+    if (this.opts.verbose) this.log(`worker: shard ${job.id} done in ${ms} ms`);
+    return { v: 1, ms, worker: this.name, outcomes };
+  }
+
+  /** Shards being processed now. */
+  get active(): number {
+    return this.inProgress;
+  }
+
+  /** Stop now (e.g. a second SIGTERM): kill the sandboxes; the shards in hand stall and go back. */
+  kill(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const s of this.started_) s.kill();
+    this.redis.disconnect();
+  }
+
+  /** Finish the shards in hand, take no new one, then stop the sandboxes. `force` drops them (they stall and go back). */
+  close(force = false): Promise<void> {
+    if (this.closing && !force) return this.closing;
+    const run = async () => {
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      await this.redis.hdel(keys.workers(this.queue), this.name).catch(() => {});
+      await this.bull?.close(force);
+      const sbs = await Promise.allSettled(this.sandboxes.values());
+      for (const s of sbs) if (s.status === "fulfilled") force ? s.value.kill() : await s.value.close();
+      this.redis.disconnect();
+    };
+    this.closing = run();
+    return this.closing;
+  }
+}
