@@ -103,7 +103,11 @@ export async function checkRedis(t: RedisTarget, flag = "--queue", timeoutMs = 5
       await client.connect();
     } catch (e) {
       const why = (cause ?? (e as Error)).message;
-      throw new CodermError("E_QUEUE", `Redis is unreachable (${why}); start redis-server there or fix the URL`, where);
+      throw new CodermError(
+        "E_QUEUE",
+        `Redis is unreachable (${why}); start redis-server there or fix the URL`,
+        where,
+      );
     }
     let info: string;
     try {
