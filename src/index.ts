@@ -139,6 +139,7 @@ export {
   QueueExecutor,
   type QueueExecutorOptions,
   type QueueRunStats,
+  QueueSet,
   ShardWorker,
   type ShardWorkerOptions,
   type WorkerInfo,

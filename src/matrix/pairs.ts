@@ -11,7 +11,7 @@ import {
   type UnitTestSample,
   type Verdict,
 } from "../records.js";
-import type { PairInput, PairOutcome, Sandbox } from "../sandbox/index.js";
+import type { PairExecutor, PairInput, PairOutcome } from "../sandbox/index.js";
 import { type PassMatrices, PassMatrix } from "./pass-matrix.js";
 
 export interface Cell {
@@ -129,14 +129,20 @@ export async function readDoneResults(file: string): Promise<PairResult[]> {
  * Run planned pairs, appending each result to `file` (when given) the moment it arrives, so a kill
  * loses at most the pairs in flight.
  */
-export async function runPairs(sandbox: Sandbox, plan: PlannedPairs, file?: string): Promise<PairResult[]> {
+export async function runPairs(
+  executor: PairExecutor,
+  plan: PlannedPairs,
+  file?: string,
+  signal?: AbortSignal,
+): Promise<PairResult[]> {
   const results: PairResult[] = [];
   const keep = (r: PairResult) => {
     results.push(r);
     if (file) appendFileSync(file, `${JSON.stringify(r)}\n`);
   };
   for (const r of plan.decided) keep(r);
-  if (plan.pairs.length > 0) for await (const o of sandbox.run(plan.pairs)) keep(outcomeToResult(o));
+  if (plan.pairs.length > 0)
+    for await (const o of executor.run(plan.pairs, { signal })) keep(outcomeToResult(o));
   return results;
 }
 

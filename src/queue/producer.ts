@@ -21,6 +21,7 @@ import { Job, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { CodermError } from "../errors.js";
 import type { IsolationReport, PairExecutor, PairInput, PairOutcome } from "../sandbox/types.js";
+import { Channel, END } from "./_channel.js";
 import {
   checkRedis,
   DEFAULT_QUEUE,
@@ -42,6 +43,7 @@ import {
   profileOf,
   type ShardData,
   type ShardLimits,
+  ShardPacker,
   type ShardResult,
   type StoredOutcome,
   shardData,
@@ -55,8 +57,11 @@ export interface QueueExecutorOptions extends ProfileOptions {
   queue?: string;
   /** Shards in flight at most (default: twice the live workers' slots, at least 4). */
   inFlight?: number;
-  /** Shard size bounds (default 256 distinct pairs, 1 MiB). */
-  shard?: Partial<ShardLimits>;
+  /**
+   * Shard size: a fixed `maxPairs`, or (default) sized to take about `targetMs` of a worker's time
+   * (default 2000), learned from the shards completed so far; `maxBytes` bounds the payload (1 MiB).
+   */
+  shard?: Partial<ShardLimits> & { targetMs?: number };
   /** Take results already stored in Redis (default true). */
   reuse?: boolean;
   /** Fail the run when Redis has been unreachable this long (default 60 s). */
@@ -76,7 +81,7 @@ export interface QueueRunStats {
   units: number;
   /** Distinct pairs whose result was already in Redis. */
   reused: number;
-  /** Shards planned, jobs added (re-adds and per-solution retries included). */
+  /** Shards cut from the pairs, and jobs added (re-adds and per-solution retries included). */
   shards: number;
   enqueued: number;
   /** Shards that failed and were retried one solution per shard; shards that ended as crash verdicts. */
@@ -87,6 +92,8 @@ export interface QueueRunStats {
   /** Sum of the workers' own time in the completed shards (ms), and those shards' count. */
   workerMs: number;
   completed: number;
+  /** The shard size limit in force at the end (adaptive unless fixed). */
+  shardPairs: number;
 }
 
 const JOB_OPTS = {
@@ -98,42 +105,16 @@ const JOB_OPTS = {
   removeOnFail: { age: 3600 },
 } as const;
 
+/** Adaptive shard sizes: the first shards are small so the size is learned quickly. */
+const FIRST_SHARD_PAIRS = 64;
+const MIN_SHARD_PAIRS = 16;
+const MAX_SHARD_PAIRS = 4096;
+
 /** Workers not seen for this long are not counted. */
 const LIVE_MS = 4 * HEARTBEAT_MS;
 const RUN_TTL_MS = 30_000;
 
 type JobEvent = { kind: "completed"; value: unknown } | { kind: "failed"; reason: string };
-
-const END = Symbol("end");
-
-/** Outcomes handed from event callbacks to the consuming generator. */
-class Channel<T> {
-  private items: T[] = [];
-  private wake: (() => void) | undefined;
-  private error: unknown;
-  private ended = false;
-  push(x: T): void {
-    this.items.push(x);
-    this.wake?.();
-  }
-  end(): void {
-    this.ended = true;
-    this.wake?.();
-  }
-  fail(e: unknown): void {
-    this.error ??= e;
-    this.wake?.();
-  }
-  async next(): Promise<T | typeof END> {
-    for (;;) {
-      if (this.error !== undefined) throw this.error;
-      if (this.items.length > 0) return this.items.shift()!;
-      if (this.ended) return END;
-      await new Promise<void>((r) => (this.wake = r));
-      this.wake = undefined;
-    }
-  }
-}
 
 function describeFailure(reason: string): string {
   if (/stalled more than allowable limit/.test(reason))
@@ -230,6 +211,7 @@ export class QueueExecutor implements PairExecutor {
       readded: 0,
       workerMs: 0,
       completed: 0,
+      shardPairs: o.shard?.maxPairs ?? FIRST_SHARD_PAIRS,
     };
     this.lastStats = stats;
     if (total === 0) return;
@@ -249,12 +231,29 @@ export class QueueExecutor implements PairExecutor {
       if (done === total) ch.end();
     };
     const notice = (line: string) => o.onNotice?.(line);
-    const limits: ShardLimits = {
-      maxPairs: o.shard?.maxPairs ?? DEFAULT_SHARD_LIMITS.maxPairs,
-      maxBytes: o.shard?.maxBytes ?? DEFAULT_SHARD_LIMITS.maxBytes,
+    const maxBytes = o.shard?.maxBytes ?? DEFAULT_SHARD_LIMITS.maxBytes;
+    const targetMs = o.shard?.targetMs ?? 2000;
+    /** Worker milliseconds per pair, a moving average over completed shards. */
+    let msPerPair: number | undefined;
+    const limits = (): ShardLimits => ({
+      maxPairs:
+        o.shard?.maxPairs ??
+        (msPerPair === undefined
+          ? FIRST_SHARD_PAIRS
+          : Math.round(Math.min(MAX_SHARD_PAIRS, Math.max(MIN_SHARD_PAIRS, targetMs / msPerPair)))),
+      maxBytes,
+    });
+    /** Shards to send again (split, lost, skipped) go first; fresh ones are cut at the size wanted now. */
+    const retry: PlannedShard[] = [];
+    let packer = new ShardPacker([]);
+    const hasPending = () => retry.length > 0 || !packer.done;
+    const nextShard = (): PlannedShard | undefined => {
+      const again = retry.shift();
+      if (again) return again;
+      const fresh = packer.next(limits());
+      if (fresh) stats.shards++;
+      return fresh;
     };
-    /** Not yet added, in order; retried shards go to the front. */
-    const pending: PlannedShard[] = [];
     const outstanding = new Map<string, { shard: PlannedShard; since: number }>();
     let seq = 0;
     let slots = 0;
@@ -266,8 +265,13 @@ export class QueueExecutor implements PairExecutor {
       if (pumping) return;
       pumping = true;
       try {
-        while (pending.length > 0 && outstanding.size < window() && !this.closed) {
-          const batch = pending.splice(0, Math.min(500, window() - outstanding.size));
+        while (hasPending() && outstanding.size < window() && !this.closed) {
+          const batch: PlannedShard[] = [];
+          for (let n = Math.min(500, window() - outstanding.size); n > 0; n--) {
+            const sh = nextShard();
+            if (!sh) break;
+            batch.push(sh);
+          }
           const ids: string[] = [];
           const jobs = batch.map((shard) => {
             const jobId = `${runId}-${++seq}`;
@@ -306,10 +310,13 @@ export class QueueExecutor implements PairExecutor {
           // Our run key had lapsed (e.g. Redis lost it): renew it and send the shard again.
           stats.readded++;
           void this.redis.set(runKey, "1", "PX", RUN_TTL_MS).catch(() => {});
-          pending.unshift(shard);
+          retry.unshift(shard);
         } else {
           stats.completed++;
           stats.workerMs += r.ms;
+          const per = r.ms / Math.max(1, shard.pairs);
+          msPerPair = msPerPair === undefined ? per : 0.7 * msPerPair + 0.3 * per;
+          stats.shardPairs = limits().maxPairs;
           shard.groups.forEach(({ units }, gi) => {
             units.forEach((u, ui) => {
               const out = r.outcomes[gi]?.[ui];
@@ -323,7 +330,7 @@ export class QueueExecutor implements PairExecutor {
         notice(
           `queue: a shard failed (${ev.reason}); retrying its ${shard.groups.length} solutions one per shard`,
         );
-        pending.unshift(...shard.groups.map((g) => ({ groups: [g], pairs: g.units.length, bytes: 0 })));
+        retry.unshift(...shard.groups.map((g) => ({ groups: [g], pairs: g.units.length, bytes: 0 })));
       } else {
         stats.failed++;
         const stderr = describeFailure(ev.reason);
@@ -365,7 +372,7 @@ export class QueueExecutor implements PairExecutor {
         if (missing.length > 0) {
           stats.readded++;
           notice("queue: Redis lost a shard in flight; enqueued it again");
-          pending.unshift(...packShards(missing, limits));
+          retry.unshift(...packShards(missing, limits()));
         }
       }
       repump();
@@ -425,9 +432,7 @@ export class QueueExecutor implements PairExecutor {
         for (const f of found) deliver(f.unit, f.outcome);
         todo = missing;
       }
-      const planned = packShards(todo, limits);
-      stats.shards = planned.length;
-      pending.push(...planned);
+      packer = new ShardPacker(todo);
       repump();
       for (;;) {
         const item = await ch.next();
@@ -438,7 +443,8 @@ export class QueueExecutor implements PairExecutor {
       clearInterval(timer);
       signal?.removeEventListener("abort", onAbort);
       for (const id of outstanding.keys()) this.handlers.delete(id);
-      pending.length = 0;
+      retry.length = 0;
+      packer = new ShardPacker([]);
       if (!this.closed) {
         // Workers skip shards of a run whose key is gone; drop the ones still waiting outright.
         await this.redis.del(runKey).catch(() => {});

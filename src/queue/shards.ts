@@ -89,22 +89,40 @@ export interface Group {
 
 /** Dedupe pairs by content and group them by solution, in first-seen order. */
 export function groupPairs(pairs: Iterable<PairInput>, profile: string): { groups: Group[]; total: number } {
+  // Hashing is the producer's main cost per pair, so each distinct solution and test text is hashed
+  // once: pairs built from samples share their string (or case array) objects, so lookups are cheap.
+  const bySolution = { unittest: new Map<string, Group>(), assert: new Map<string, Group>() };
   const groups = new Map<string, Group>();
-  const unitsByGroup = new Map<string, Map<string, Unit>>();
+  const unitsByGroup = new Map<Group, Map<string, Unit>>();
+  const textFields = {
+    unittest: new Map<string, [string, string]>(),
+    assert: new Map<string, [string, string]>(),
+  };
+  const caseFields = new WeakMap<readonly string[], [string, string]>();
   let total = 0;
   for (const p of pairs) {
     total++;
-    const key = groupKey(profile, p.format, p.solution);
-    let g = groups.get(key);
-    let units = unitsByGroup.get(key);
-    if (!g || !units) {
-      g = { key, format: p.format, solution: p.solution, units: [] };
-      units = new Map();
+    const seen = bySolution[p.format];
+    let g = seen.get(p.solution);
+    if (!g) {
+      const key = groupKey(profile, p.format, p.solution);
+      g = groups.get(key) ?? { key, format: p.format, solution: p.solution, units: [] };
       groups.set(key, g);
-      unitsByGroup.set(key, units);
+      seen.set(p.solution, g);
     }
-    const body = testBody(p);
-    const field = testField(body);
+    let units = unitsByGroup.get(g);
+    if (!units) {
+      units = new Map();
+      unitsByGroup.set(g, units);
+    }
+    let bf = Array.isArray(p.test) ? caseFields.get(p.test) : textFields[p.format].get(p.test);
+    if (!bf) {
+      const body = testBody(p);
+      bf = [body, testField(body)];
+      if (Array.isArray(p.test)) caseFields.set(p.test, bf);
+      else textFields[p.format].set(p.test, bf);
+    }
+    const [body, field] = bf;
     const u = units.get(field);
     if (u) u.ids.push(p.id);
     else {
@@ -142,56 +160,68 @@ export interface PlannedShard {
 }
 
 export interface ShardLimits {
-  /** Distinct pairs per shard (default 256). */
+  /** Distinct pairs per shard. */
   maxPairs: number;
-  /** Approximate payload bytes per shard (default 1 MiB). */
+  /** Approximate payload bytes per shard. */
   maxBytes: number;
 }
 
 export const DEFAULT_SHARD_LIMITS: ShardLimits = { maxPairs: 256, maxBytes: 1 << 20 };
 
 /**
- * Pack groups into shards in order: a group larger than the limits is cut into chunks, small groups
- * share a shard until it is full. Test texts shared inside a shard count once.
+ * Cuts shards off the front of a list of groups on demand, so each shard can get the size the producer
+ * wants at that moment: whole small groups share a shard until it is full, a group larger than the
+ * limits is cut into chunks, and test texts shared inside a shard count once.
  */
-export function packShards(
-  groups: Iterable<Group>,
-  limits: ShardLimits = DEFAULT_SHARD_LIMITS,
-): PlannedShard[] {
-  const out: PlannedShard[] = [];
-  let cur: PlannedShard = { groups: [], pairs: 0, bytes: 0 };
-  let seen = new Set<string>();
-  const flush = () => {
-    if (cur.pairs > 0) out.push(cur);
-    cur = { groups: [], pairs: 0, bytes: 0 };
-    seen = new Set();
-  };
-  for (const g of groups) {
-    let i = 0;
-    while (i < g.units.length) {
-      if (cur.pairs >= limits.maxPairs || cur.bytes >= limits.maxBytes) flush();
+export class ShardPacker {
+  private gi = 0;
+  private ui = 0;
+  constructor(private readonly groups: readonly Group[]) {}
+
+  get done(): boolean {
+    return this.gi >= this.groups.length;
+  }
+
+  next(limits: ShardLimits): PlannedShard | undefined {
+    const cur: PlannedShard = { groups: [], pairs: 0, bytes: 0 };
+    const seen = new Set<string>();
+    while (this.gi < this.groups.length) {
+      const g = this.groups[this.gi]!;
       const take: Unit[] = [];
       let bytes = g.solution.length;
-      for (; i < g.units.length; i++) {
-        const u = g.units[i]!;
+      while (this.ui < g.units.length) {
+        const u = g.units[this.ui]!;
         const extra = seen.has(u.field) ? 8 : u.body.length + 8;
         const full =
           cur.pairs + take.length >= limits.maxPairs || cur.bytes + bytes + extra > limits.maxBytes;
+        // A shard always takes at least one pair, however large.
         if (full && (take.length > 0 || cur.pairs > 0)) break;
         take.push(u);
         seen.add(u.field);
         bytes += extra;
+        this.ui++;
       }
-      if (take.length === 0) {
-        flush();
-        continue;
+      if (take.length > 0) {
+        cur.groups.push({ group: g, units: take });
+        cur.pairs += take.length;
+        cur.bytes += bytes;
       }
-      cur.groups.push({ group: g, units: take });
-      cur.pairs += take.length;
-      cur.bytes += bytes;
+      if (this.ui < g.units.length) break; // the shard is full inside this group
+      this.gi++;
+      this.ui = 0;
     }
+    return cur.pairs > 0 ? cur : undefined;
   }
-  flush();
+}
+
+/** All shards of `groups` at fixed limits. */
+export function packShards(
+  groups: readonly Group[],
+  limits: ShardLimits = DEFAULT_SHARD_LIMITS,
+): PlannedShard[] {
+  const p = new ShardPacker(groups);
+  const out: PlannedShard[] = [];
+  for (let s = p.next(limits); s; s = p.next(limits)) out.push(s);
   return out;
 }
 

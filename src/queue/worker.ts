@@ -10,7 +10,7 @@ import { availableParallelism, hostname } from "node:os";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { Sandbox } from "../sandbox/index.js";
-import type { IsolationReport, PairInput, SandboxOptions } from "../sandbox/types.js";
+import type { IsolationReport, PairExecutor, PairInput, SandboxOptions } from "../sandbox/types.js";
 import { VERSION } from "../version.js";
 import {
   checkRedis,
@@ -50,6 +50,9 @@ export interface WorkerInfo {
 
 export const HEARTBEAT_MS = 5000;
 
+/** What runs a shard's pairs: the local `Sandbox` by default. */
+export type ShardRunner = PairExecutor & { readonly isolation: IsolationReport; kill(): void };
+
 export interface ShardWorkerOptions {
   redis: string | RedisTarget;
   /** Queue name (default "coderm"). */
@@ -61,6 +64,11 @@ export interface ShardWorkerOptions {
     SandboxOptions,
     "requireIsolation" | "bwrap" | "python" | "addressSpace" | "nproc" | "fileSize" | "batchSize"
   >;
+  /**
+   * Start the runner for a limits profile with `slots` processes (default: `Sandbox.start`). A worker keeps
+   * one per profile it has seen; benchmarks pass a runner that executes nothing, to time the queue alone.
+   */
+  runner?: (profile: Profile, slots: number) => Promise<ShardRunner>;
   /** BullMQ lock: a dead worker's shard goes back after about lockMs + stalledIntervalMs (defaults 30 s, 15 s). */
   lockMs?: number;
   stalledIntervalMs?: number;
@@ -76,7 +84,7 @@ export interface ShardWorkerOptions {
 }
 
 export class ShardWorker {
-  private readonly sandboxes = new Map<string, Promise<Sandbox>>();
+  private readonly sandboxes = new Map<string, Promise<ShardRunner>>();
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private down = false;
@@ -88,10 +96,13 @@ export class ShardWorker {
     readonly name: string,
     readonly queue: string,
     readonly isolation: IsolationReport,
-    private readonly opts: ShardWorkerOptions & { concurrency: number },
+    private readonly opts: ShardWorkerOptions & {
+      concurrency: number;
+      runner: (profile: Profile, slots: number) => Promise<ShardRunner>;
+    },
     private readonly redis: Redis,
     private readonly log: (line: string) => void,
-    defaultSandbox: Sandbox,
+    defaultSandbox: ShardRunner,
     private bull?: Worker<ShardData, ShardResult>,
   ) {
     this.sandboxes.set(profileKey(profileOf()), Promise.resolve(defaultSandbox));
@@ -99,7 +110,7 @@ export class ShardWorker {
   }
 
   /** Sandboxes that have started, for a synchronous kill. */
-  private readonly started_: Sandbox[] = [];
+  private readonly started_: ShardRunner[] = [];
 
   get slots(): number {
     return this.opts.concurrency;
@@ -113,9 +124,11 @@ export class ShardWorker {
     const concurrency = options.concurrency ?? Math.max(1, availableParallelism());
     const log = options.log ?? (() => {});
     const name = options.name ?? `${hostname()}:${process.pid}`;
-    const sb = await Sandbox.start({ ...options.sandbox, ...profileOf(), workers: concurrency });
+    const runner =
+      options.runner ?? ((p: Profile, k: number) => Sandbox.start({ ...options.sandbox, ...p, workers: k }));
+    const sb = await runner(profileOf(), concurrency);
     const redis = new Redis(durableOptions(target));
-    const w = new ShardWorker(name, queue, sb.isolation, { ...options, concurrency }, redis, log, sb);
+    const w = new ShardWorker(name, queue, sb.isolation, { ...options, concurrency, runner }, redis, log, sb);
     redis.on("error", () => {}); // outages are reported once by the close/ready pair below
     redis.on("close", () => {
       if (!w.down && !w.closing) log(`worker: lost Redis at ${target.shown}; reconnecting`);
@@ -163,12 +176,12 @@ export class ShardWorker {
     await this.redis.hset(keys.workers(this.queue), this.name, JSON.stringify(this.info()));
   }
 
-  private sandboxFor(p: Profile): Promise<Sandbox> {
+  private sandboxFor(p: Profile): Promise<ShardRunner> {
     const k = profileKey(p);
     let sb = this.sandboxes.get(k);
     if (!sb) {
       // Another producer's limits: a second warm pool, kept while this worker runs (few profiles in practice).
-      sb = Sandbox.start({ ...this.opts.sandbox, ...p, workers: this.opts.concurrency });
+      sb = this.opts.runner(p, this.opts.concurrency);
       this.sandboxes.set(k, sb);
       sb.then((s) => this.started_.push(s)).catch(() => {});
       sb.catch(() => this.sandboxes.delete(k));

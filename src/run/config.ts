@@ -41,6 +41,10 @@ export const RunConfigSchema = z
         /** Seconds per assert case (CodeT: 0.1). */
         assertTimeout: z.number().positive().default(0.1),
         requireIsolation: z.boolean().default(false),
+        /** Execute on `coderm worker`s through Redis (redis://host:port; several, comma-separated) instead of locally. */
+        queue: z.string().optional(),
+        /** Queue name with `queue` (default "coderm"). */
+        queueName: z.string().optional(),
       })
       .strict()
       .default(() => ({ timeout: 1, assertTimeout: 0.1, requireIsolation: false })),

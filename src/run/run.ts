@@ -11,7 +11,7 @@ import type { EvalSummary } from "../evaluate/summary-types.js";
 import { writeTextAtomic } from "../io/jsonl.js";
 import { renderHtml, renderMarkdown } from "../report/index.js";
 import { isolationLine } from "../report/isolation.js";
-import { Sandbox } from "../sandbox/index.js";
+import { type PairExecutor, Sandbox } from "../sandbox/index.js";
 import type { Selected } from "../select/rank.js";
 import { openStore } from "../store/index.js";
 import type { RunConfig } from "./config.js";
@@ -21,7 +21,18 @@ import { RUN_FILES, RUN_STAGES, type RunState, type SharedSandbox } from "./stag
 
 export { RUN_FILES };
 
+/** What a run tells a pair executor it starts (progress counts and one-line notices). */
+export interface PairExecutorContext {
+  onProgress: (done: number, total: number) => void;
+  onNotice: (line: string) => void;
+}
+
 export interface RunHooks {
+  /**
+   * Execute pairs elsewhere (the CLI passes `coderm worker`s behind Redis for `sandbox.queue`); labels
+   * still run in the local sandbox. Closed at the end of the run.
+   */
+  pairExecutor?: (config: RunConfig, ctx: PairExecutorContext) => Promise<PairExecutor>;
   /** Stage, progress and note events as the run goes (the CLI renders them). */
   onEvent?: (e: PipelineEvent) => void;
   /** Abort: the sandbox is killed at once and `run` rejects with `E_INTERRUPTED`; a rerun resumes. */
@@ -45,11 +56,10 @@ function checkInputs(config: RunConfig): void {
     throw new CodermError("E_BAD_INPUT", "not a directory (CodeT's released generations)", "--codet");
 }
 
-function lazySandbox(
-  config: RunConfig,
-  signal: AbortSignal | undefined,
-): SharedSandbox & { close(): Promise<void> } {
+function lazySandbox(config: RunConfig, hooks: RunHooks): SharedSandbox & { close(): Promise<void> } {
+  const { signal } = hooks;
   let started: Promise<Sandbox> | undefined;
+  let remote: Promise<PairExecutor> | undefined;
   const shared: SharedSandbox & { close(): Promise<void> } = {
     onProgress: undefined,
     get(ctx) {
@@ -66,7 +76,32 @@ function lazySandbox(
       });
       return started;
     },
+    pairs(ctx) {
+      if (!config.sandbox.queue) return shared.get(ctx);
+      if (!hooks.pairExecutor) {
+        throw new CodermError(
+          "E_CONFIG",
+          "sandbox.queue needs a queue executor: run it with `coderm run`, or pass hooks.pairExecutor",
+          "sandbox.queue",
+        );
+      }
+      remote ??= hooks
+        .pairExecutor(config, { onProgress: (d, t) => shared.onProgress?.(d, t), onNotice: ctx.note })
+        .then((ex) => {
+          if (config.sandbox.requireIsolation && ex.isolation?.level !== "strong") {
+            void ex.close();
+            throw new CodermError(
+              "E_ISOLATION",
+              "queue workers' isolation is weak or unknown; start them with --require-isolation",
+            );
+          }
+          return ex;
+        });
+      return remote;
+    },
     async close() {
+      const ex = await remote?.catch(() => undefined);
+      await ex?.close();
       const sb = await started?.catch(() => undefined);
       await sb?.close();
     },
@@ -81,7 +116,7 @@ export async function run(config: RunConfig, hooks: RunHooks = {}): Promise<RunO
   const path = (k: keyof typeof RUN_FILES) => join(dir, RUN_FILES[k]);
   writeTextAtomic(path("config"), `${JSON.stringify(config, null, 2)}\n`);
   const store = openStore(path("store"));
-  const sandbox = lazySandbox(config, hooks.signal);
+  const sandbox = lazySandbox(config, hooks);
   const state = { config, store, sandbox, notes: [], labels: [] } as unknown as RunState;
   try {
     await runStages(RUN_STAGES, state, {

@@ -44,7 +44,7 @@ import {
   type UnitTestSample,
   UnitTestSampleSchema,
 } from "../records.js";
-import type { Sandbox } from "../sandbox/index.js";
+import type { PairExecutor, Sandbox } from "../sandbox/index.js";
 import { allocateTests } from "../scaling/budget.js";
 import { describeChoice, type Selected } from "../select/rank.js";
 import { select } from "../select/strategies.js";
@@ -71,6 +71,8 @@ export const RUN_FILES = {
 /** One sandbox per run, started when a stage first needs it, shared by execute and label. */
 export interface SharedSandbox {
   get(ctx: StageContext): Promise<Sandbox>;
+  /** What executes pairs: the same sandbox, or the run's `pairExecutor` (e.g. workers behind a queue). */
+  pairs(ctx: StageContext): Promise<PairExecutor>;
   /** Where the sandbox's (done, total) counts go now. */
   onProgress: ((done: number, total: number) => void) | undefined;
 }
@@ -264,9 +266,9 @@ async function executePairs(s: RunState, ctx: StageContext): Promise<StageOutcom
     if (done.size > 0 && plan === full)
       ctx.note(`resuming: ${done.size} pair results kept, ${plan.pairs.length} to run`);
     const before = done.size;
-    const sb = plan.pairs.length > 0 ? await s.sandbox.get(ctx) : undefined;
+    const executor = plan.pairs.length > 0 ? await s.sandbox.pairs(ctx) : undefined;
     s.sandbox.onProgress = (d, t) => ctx.progress(before + d, before + t);
-    for (const r of await runPairs(sb as Sandbox, plan, file)) {
+    for (const r of await runPairs(executor as PairExecutor, plan, file, ctx.signal)) {
       s.results.push(r);
       done.add(pairId(r));
     }

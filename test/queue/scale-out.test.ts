@@ -10,13 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Job, Queue, QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QueueExecutor } from "../../src/queue/index.js";
+import { QueueExecutor, QueueSet } from "../../src/queue/index.js";
 import {
   canHide,
   finish,
   jsonl,
   makePairs,
   type RedisServer,
+  ROOT,
   readLines,
   rows,
   spawnCli,
@@ -293,6 +294,87 @@ describe("coderm exec --queue with coderm worker", () => {
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(2);
     expect(ex.lastStats?.shards).toBe(12);
+  });
+
+  it("coderm run --queue: the execute stage on the workers gives the same matrix and choices as a local run", async () => {
+    const args = (out: string) => [
+      "run",
+      "--codet",
+      join(ROOT, "vendor/codet"),
+      "--limit",
+      "1",
+      "-n",
+      "20",
+      "-m",
+      "20",
+      "--out",
+      out,
+      "--quiet",
+    ];
+    const localDir = join(producerDir, "run-local");
+    const queueDir = join(producerDir, "run-queue");
+    const [l, q] = await Promise.all([
+      finish(spawnCli([...args(localDir), "--workers", "1"], { cwd: producerDir })),
+      finish(spawnCli([...args(queueDir), "--queue", redis.url], { cwd: producerDir })),
+    ]);
+    expect(l.code, l.stderr).toBe(0);
+    expect(q.code, q.stderr).toBe(0);
+    for (const f of ["matrix.jsonl", "selected.jsonl"])
+      expect(readFileSync(join(queueDir, f), "utf8")).toBe(readFileSync(join(localDir, f), "utf8"));
+    const cells = (dir: string) =>
+      readLines(join(dir, "results.jsonl"))
+        .map(
+          (line) => JSON.parse(line) as { task_id: string; solution: number; test: number; verdict: string },
+        )
+        .map((r) => `${r.task_id} ${r.solution} ${r.test} ${r.verdict}`)
+        .sort();
+    expect(cells(queueDir)).toEqual(cells(localDir));
+    expect(cells(queueDir).length).toBeGreaterThan(100);
+  });
+
+  it("sizes shards to the work: cheap pairs get larger shards than the first ones", async () => {
+    const { pairs, want } = makePairs("adapt", 30, 20, 0);
+    const ex = await QueueExecutor.connect({ redis: redis.url, inFlight: 2, shard: { targetMs: 400 } });
+    const got = new Map<string, string>();
+    try {
+      for await (const o of ex.run(pairs)) got.set(o.id, o.verdict);
+    } finally {
+      await ex.close();
+    }
+    expect(got).toEqual(want);
+    expect(ex.lastStats!.shardPairs).toBeGreaterThan(64); // the first shards' size
+    expect(ex.lastStats!.shards).toBeLessThan(Math.ceil(pairs.length / 64));
+  });
+
+  it("several queues on several Redis: work is split by content and a rerun finds it in the same Redis", async () => {
+    const second = await startRedis();
+    const w = await startWorker(second.url, FLAGS, producerDir);
+    try {
+      const { pairs, want } = makePairs("set", 12, 4, 0);
+      const progress: [number, number][] = [];
+      const open = () =>
+        QueueSet.connect(`${redis.url},${second.url}`, { onProgress: (d, t) => progress.push([d, t]) });
+      const set = await open();
+      const got = new Map<string, string>();
+      for await (const o of set.run(pairs)) got.set(o.id, o.verdict);
+      await set.close();
+      expect(got).toEqual(want);
+      expect(progress.at(-1)).toEqual([pairs.length, pairs.length]);
+      for (const r of [redis, second]) {
+        const c = r.client();
+        expect((await c.keys("coderm:coderm:~res:*")).length).toBeGreaterThan(0);
+      }
+      const again = await open();
+      for await (const _ of again.run(pairs));
+      expect(again.lastStats).toMatchObject({ reused: pairs.length, enqueued: 0 });
+      await again.close();
+      expect(w.log()).toMatch(/shard \S+ done/);
+    } finally {
+      w.proc.kill("SIGKILL");
+      await w.exit;
+      await second.dispose();
+      rmSync(w.dir, { recursive: true, force: true });
+    }
   });
 
   it("SIGTERM: a worker finishes the shard in hand, takes no new one and exits 0", async () => {

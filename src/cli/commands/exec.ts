@@ -8,7 +8,7 @@ import { defineCommand } from "citty";
 import { z } from "zod";
 import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
-import { QueueExecutor } from "../../queue/index.js";
+import { type QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
 import { formatReport, type PairExecutor, type PairInput, Sandbox } from "../../sandbox/index.js";
 import { numberFlag } from "../flags.js";
@@ -57,10 +57,14 @@ export default defineCommand({
     timeout: { type: "string", description: "Seconds per unittest pair (default 1)" },
     "assert-timeout": { type: "string", description: "Seconds per assert case (default 0.1)" },
     details: { type: "boolean", description: "Write per-case results, durations and stderr" },
-    parity: { type: "boolean", description: "Fork one child per pair (the reference's shape; slower)" },
+    parity: {
+      type: "boolean",
+      description: "A fresh candidate process per pair (the reference's shape; slower)",
+    },
     "reference-verdicts": {
       type: "boolean",
-      description: "Reference semantics: skipped tests pass, assertions not hardened (forgeable)",
+      description:
+        "FORGEABLE, for parity studies only: CodeRM's in-process exec + wasSuccessful (a solution can pass itself)",
     },
     "require-isolation": {
       type: "boolean",
@@ -68,12 +72,13 @@ export default defineCommand({
     },
     queue: {
       type: "string",
-      description: "Run on coderm workers through Redis (redis://host:port) instead of locally",
+      description:
+        "Run on coderm workers through Redis (redis://host:port; several, comma-separated, split the work) instead of locally",
     },
     "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
     "shard-pairs": {
       type: "string",
-      description: "With --queue: distinct pairs per shard (default 256; aim at 1-5 s of work)",
+      description: "With --queue: pairs per shard (default: sized to about 2 s of a worker's time)",
     },
     "in-flight": {
       type: "string",
@@ -103,11 +108,12 @@ export default defineCommand({
       assertTimeout: num(args["assert-timeout"], "assert-timeout", 0.001),
       details: Boolean(args.details),
       parity: Boolean(args.parity),
-      hardened: !reference,
+      referenceVerdicts: reference,
+      hardened: !reference, // the alias the queue's result keys read (src/queue/shards.ts)
       skipIsPass: reference,
     };
     let executor: PairExecutor;
-    let queued: QueueExecutor | undefined;
+    let queued: QueueExecutor | QueueSet | undefined;
     let local: Sandbox | undefined;
     if (args.queue) {
       if (args.workers !== undefined)
@@ -116,8 +122,7 @@ export default defineCommand({
           "--workers is for local runs; with --queue each worker sets its own --concurrency",
           "--workers",
         );
-      queued = await QueueExecutor.connect({
-        redis: args.queue,
+      queued = await QueueSet.connect(args.queue, {
         queue: args["queue-name"],
         ...verdictSettings,
         shard: { maxPairs: numberFlag(args["shard-pairs"], "shard-pairs", { int: true, min: 1 }) },
@@ -143,6 +148,10 @@ export default defineCommand({
       console.error(formatReport(local.isolation));
       executor = local;
     }
+    if (reference)
+      console.error(
+        "exec: WARNING --reference-verdicts: verdicts come from the solution's own process (forgeable); not a reward",
+      );
     console.error(
       `exec: ${todo.length} pairs to run (${done.size} already in ${args.out}, ${bad.length} bad lines skipped)`,
     );
@@ -158,10 +167,12 @@ export default defineCommand({
     let n = 0;
     let passed = 0;
     let last = 0;
+    const counts = new Map<string, number>();
     try {
       for await (const o of executor.run(todo, { signal: stop.signal })) {
         n++;
         if (o.passed) passed++;
+        counts.set(o.verdict, (counts.get(o.verdict) ?? 0) + 1);
         const rec = args.details ? o : { id: o.id, verdict: o.verdict, passed: o.passed };
         if (!ws.write(`${JSON.stringify(rec)}\n`))
           await new Promise<void>((r) => ws.once("drain", () => r()));
@@ -185,5 +196,9 @@ export default defineCommand({
         `exec: through the queue: ${q.reused} of ${q.units} distinct pairs found in Redis's results, ${q.shards} shards enqueued${q.failed > 0 ? `, ${q.failed} failed (crash verdicts)` : ""}`,
       );
     if (todo.length === 0) console.error("exec: nothing to do");
+    else
+      console.error(
+        `exec: ${[...counts].map(([v, c]) => `${c} ${v}`).join(", ")}${reference ? " (reference verdicts: forgeable)" : ""}`,
+      );
   },
 });

@@ -66,6 +66,11 @@ export default defineCommand({
     samples: { type: "string", description: "bootstrap repetitions for best-of-n (default 100)" },
     seed: { type: "string", description: "bootstrap seed (default 0)" },
     "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
+    queue: {
+      type: "string",
+      description: "execute pairs on coderm workers through Redis (redis://host:port[,…]) instead of locally",
+    },
+    "queue-name": { type: "string", description: 'queue name with --queue (default "coderm")' },
     quiet: { type: "boolean", description: "no progress, only the final table" },
     json: { type: "boolean", description: "JSON lines on stdout (progress events, then the result)" },
   },
@@ -85,6 +90,8 @@ export default defineCommand({
     if (args.workers) sandbox.workers = num(args.workers, "workers");
     if (args.timeout) sandbox.timeout = num(args.timeout, "timeout");
     if (args["require-isolation"]) sandbox.requireIsolation = true;
+    if (args.queue) sandbox.queue = args.queue;
+    if (args["queue-name"]) sandbox.queueName = args["queue-name"];
     const evaluation: Record<string, unknown> = {};
     if (args.samples) evaluation.samples = num(args.samples, "samples");
     if (args.seed) evaluation.seed = num(args.seed, "seed");
@@ -116,7 +123,20 @@ export default defineCommand({
     process.once("SIGINT", onSigint);
     process.once("SIGTERM", onSigint);
     try {
-      const out = await run(config, { onEvent: new RunProgress(mode).onEvent, signal: stop.signal });
+      const out = await run(config, {
+        onEvent: new RunProgress(mode).onEvent,
+        signal: stop.signal,
+        // The same pairs on coderm workers elsewhere (src/queue); results stream back as shards complete.
+        pairExecutor: async (c, ctx) => {
+          const { QueueSet } = await import("../../queue/index.js");
+          return QueueSet.connect(c.sandbox.queue as string, {
+            queue: c.sandbox.queueName,
+            timeout: c.sandbox.timeout,
+            assertTimeout: c.sandbox.assertTimeout,
+            ...ctx,
+          });
+        },
+      });
       if (mode === "json") {
         process.stdout.write(
           `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: out.summary })}\n`,
