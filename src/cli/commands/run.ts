@@ -8,7 +8,7 @@ import { formatTable } from "../../report/table.js";
 import { findConfigFile, parseRunConfig, readConfigFile } from "../../run/config.js";
 import { run } from "../../run/run.js";
 import { STRATEGIES } from "../../select/index.js";
-import { numberFlag } from "../flags.js";
+import { numberFlag, untilStopped } from "../flags.js";
 import { type ProgressMode, RunProgress } from "../progress.js";
 
 const num = (value: string | undefined, field: string) => numberFlag(value, field);
@@ -115,17 +115,10 @@ export default defineCommand({
       configFile ?? "flags",
     );
     const mode: ProgressMode = args.json ? "json" : args.quiet ? "quiet" : "bar";
-    const stop = new AbortController();
-    const onSigint = () => {
-      process.stderr.write("\ncoderm: stopping; finished work is kept — rerun the same command to resume\n");
-      stop.abort();
-    };
-    process.once("SIGINT", onSigint);
-    process.once("SIGTERM", onSigint);
-    try {
-      const out = await run(config, {
+    const out = await untilStopped((signal) =>
+      run(config, {
         onEvent: new RunProgress(mode).onEvent,
-        signal: stop.signal,
+        signal,
         // The same pairs on coderm workers elsewhere (src/queue); results stream back as shards complete.
         pairExecutor: async (c, ctx) => {
           const { QueueSet } = await import("../../queue/index.js");
@@ -136,18 +129,15 @@ export default defineCommand({
             ...ctx,
           });
         },
-      });
-      if (mode === "json") {
-        process.stdout.write(
-          `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: out.summary })}\n`,
-        );
-      } else {
-        process.stdout.write(`${formatTable(out.summary)}\n`);
-        process.stdout.write(`report: ${out.files.reportHtml}\n        ${out.files.reportMd}\n`);
-      }
-    } finally {
-      process.off("SIGINT", onSigint);
-      process.off("SIGTERM", onSigint);
+      }),
+    );
+    if (mode === "json") {
+      process.stdout.write(
+        `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: out.summary })}\n`,
+      );
+    } else {
+      process.stdout.write(`${formatTable(out.summary)}\n`);
+      process.stdout.write(`report: ${out.files.reportHtml}\n        ${out.files.reportMd}\n`);
     }
   },
 });
