@@ -121,7 +121,9 @@ export default defineCommand({
       },
     });
     const mode = args.json ? "json" : args.quiet ? "quiet" : "bar";
-    const out = await untilStopped((signal) => synth(config, { progress: new RunProgress(mode), signal }));
+    const out = await untilStopped((signal) =>
+      synth(config, { onEvent: new RunProgress(mode).onEvent, signal }),
+    );
     const s = out.summary;
     if (mode === "json") {
       process.stdout.write(
