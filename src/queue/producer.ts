@@ -126,6 +126,7 @@ export class QueueExecutor implements PairExecutor {
   private readonly handlers = new Map<string, (e: JobEvent) => void>();
   private downSince: number | undefined;
   private closed = false;
+  private slots = 0;
   /** Statistics of the latest `run()`. */
   lastStats: QueueRunStats | undefined;
 
@@ -163,6 +164,7 @@ export class QueueExecutor implements PairExecutor {
     await events.waitUntilReady();
     const live = await liveWorkers(redis, name);
     const ex = new QueueExecutor(target, name, opts, redis, queue, events, isolationOf(live));
+    ex.slots = live.reduce((a, w) => a + w.slots, 0);
     events.on("completed", ({ jobId, returnvalue }) =>
       ex.dispatch(jobId, { kind: "completed", value: returnvalue }),
     );
@@ -395,6 +397,7 @@ export class QueueExecutor implements PairExecutor {
       }
       workerCount = live.length;
       slots = s;
+      this.slots = s;
     };
 
     let ticking = false;
@@ -452,6 +455,19 @@ export class QueueExecutor implements PairExecutor {
           await Promise.allSettled([...outstanding.keys()].map((id) => this.queue.remove(id)));
       }
     }
+  }
+
+  /** Sandbox slots of the workers seen last (at connect, then during runs): how much work fits at once. */
+  get concurrency(): number {
+    return Math.max(1, this.slots);
+  }
+
+  /** Nothing runs here to kill: drop the connections (shards in flight finish on their workers). */
+  kill(): void {
+    this.closed = true;
+    this.redis.disconnect();
+    void this.events.close().catch(() => {});
+    void this.queue.close().catch(() => {});
   }
 
   async close(): Promise<void> {
