@@ -22,15 +22,7 @@ import { Redis } from "ioredis";
 import { CodermError } from "../errors.js";
 import type { IsolationReport, PairExecutor, PairInput, PairOutcome } from "../sandbox/types.js";
 import { Channel, END } from "./_channel.js";
-import {
-  checkRedis,
-  DEFAULT_QUEUE,
-  durableOptions,
-  keys,
-  PREFIX,
-  type RedisTarget,
-  redisTarget,
-} from "./redis.js";
+import { DEFAULT_QUEUE, durableOptions, keys, openTarget, PREFIX, type RedisTarget } from "./redis.js";
 import { lookupResults } from "./results.js";
 import {
   DEFAULT_SHARD_LIMITS,
@@ -142,9 +134,7 @@ export class QueueExecutor implements PairExecutor {
 
   /** Check Redis (one clear line when it is unreachable or misconfigured) and connect. */
   static async connect(opts: QueueExecutorOptions): Promise<QueueExecutor> {
-    const flag = opts.flag ?? "--queue";
-    const target = typeof opts.redis === "string" ? redisTarget(opts.redis, flag) : opts.redis;
-    await checkRedis(target, flag);
+    const target = await openTarget(opts.redis, opts.flag ?? "--queue");
     const name = opts.queue ?? DEFAULT_QUEUE;
     const redis = new Redis(durableOptions(target));
     redis.on("error", () => {});

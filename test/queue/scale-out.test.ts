@@ -14,6 +14,7 @@ import { QueueExecutor, QueueSet } from "../../src/queue/index.js";
 import {
   canHide,
   finish,
+  hidden,
   jsonl,
   makePairs,
   type RedisServer,
@@ -126,19 +127,8 @@ describe("coderm exec --queue with coderm worker", () => {
     writeFileSync(join(producerDir, "secret.txt"), "producer only\n");
     if (canHide) {
       // The same wrapper the workers run under: the producer's directory is an empty tmpfs there.
-      const seen = execFileSync(
-        "unshare",
-        [
-          "-m",
-          "--propagation",
-          "private",
-          "sh",
-          "-c",
-          'mount -t tmpfs tmpfs "$0" && ls -A "$0"',
-          producerDir,
-        ],
-        { encoding: "utf8" },
-      );
+      const [cmd, ...argv] = hidden(producerDir, 'ls -A "$0"');
+      const seen = execFileSync(cmd!, argv, { encoding: "utf8" });
       expect(seen.trim()).toBe("");
     }
   });
