@@ -292,6 +292,18 @@ export class QueueExecutor implements PairExecutor {
       this.handlers.delete(jobId);
       return e;
     };
+    /** Deliver a shard's outcomes from the result store; what is missing there is sent again. */
+    const fromStore = async (shard: PlannedShard): Promise<boolean> => {
+      const asGroups: Group[] = shard.groups.map(({ group, units }) => ({ ...group, units }));
+      const { found, missing } = await lookupResults(this.redis, this.queueName, asGroups);
+      for (const f of found) deliver(f.unit, f.outcome);
+      if (missing.length === 0) return true;
+      stats.readded++;
+      notice("queue: Redis lost a shard in flight; enqueued it again");
+      retry.unshift(...packShards(missing, limits()));
+      repump();
+      return false;
+    };
     const onEvent = (jobId: string, ev: JobEvent) => {
       const entry = settle(jobId);
       if (!entry) return;
@@ -309,12 +321,14 @@ export class QueueExecutor implements PairExecutor {
           const per = r.ms / Math.max(1, shard.pairs);
           msPerPair = msPerPair === undefined ? per : 0.7 * msPerPair + 0.3 * per;
           stats.shardPairs = limits().maxPairs;
-          shard.groups.forEach(({ units }, gi) => {
-            units.forEach((u, ui) => {
-              const out = r.outcomes[gi]?.[ui];
-              deliver(u, out ?? { verdict: "crash", passed: false, stderr: "crash: no result" });
+          if ("stored" in r) fromStore(shard).catch((e: unknown) => ch.fail(e));
+          else
+            shard.groups.forEach(({ units }, gi) => {
+              units.forEach((u, ui) => {
+                const out = r.outcomes[gi]?.[ui];
+                deliver(u, out ?? { verdict: "crash", passed: false, stderr: "crash: no result" });
+              });
             });
-          });
         }
       } else if (shard.groups.length > 1) {
         // One solution may be the poison: retry the shard's solutions one per shard.
@@ -356,16 +370,8 @@ export class QueueExecutor implements PairExecutor {
         }
         // Gone from Redis: removed after completing (its event missed) or lost. The store knows which.
         if (!outstanding.has(jobId)) continue;
-        const asGroups: Group[] = entry.shard.groups.map(({ group, units }) => ({ ...group, units }));
-        const { found, missing } = await lookupResults(this.redis, this.queueName, asGroups);
-        if (!outstanding.has(jobId)) continue;
         settle(jobId);
-        for (const f of found) deliver(f.unit, f.outcome);
-        if (missing.length > 0) {
-          stats.readded++;
-          notice("queue: Redis lost a shard in flight; enqueued it again");
-          retry.unshift(...packShards(missing, limits()));
-        }
+        await fromStore(entry.shard);
       }
       repump();
     };

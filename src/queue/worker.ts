@@ -16,6 +16,7 @@ import { DEFAULT_QUEUE, durableOptions, keys, openTarget, PREFIX, type RedisTarg
 import { DEFAULT_RESULT_TTL_S, writeResults } from "./results.js";
 import {
   groupKey,
+  INLINE_RESULT_BYTES,
   type Profile,
   pairFromBody,
   profileKey,
@@ -232,7 +233,8 @@ export class ShardWorker {
     this.stats.pairs += pairs.length;
     const ms = Math.round(performance.now() - t0);
     if (this.opts.verbose) this.log(`worker: shard ${job.id} done in ${ms} ms`);
-    return { v: 1, ms, worker: this.name, outcomes };
+    const inline = JSON.stringify(outcomes).length <= INLINE_RESULT_BYTES;
+    return inline ? { v: 1, ms, worker: this.name, outcomes } : { v: 1, ms, worker: this.name, stored: true };
   }
 
   /** Shards being processed now. */

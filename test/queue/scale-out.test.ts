@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Job, Queue, QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QueueExecutor, QueueSet } from "../../src/queue/index.js";
+import { QueueExecutor, QueueSet, type ShardRunner, ShardWorker } from "../../src/queue/index.js";
 import {
   canHide,
   finish,
@@ -322,18 +322,69 @@ describe("coderm exec --queue with coderm worker", () => {
     expect(cells(queueDir).length).toBeGreaterThan(100);
   });
 
-  it("sizes shards to the work: cheap pairs get larger shards than the first ones", async () => {
-    const { pairs, want } = makePairs("adapt", 30, 20, 0);
-    const ex = await QueueExecutor.connect({ redis: redis.url, inFlight: 2, shard: { targetMs: 400 } });
+  it("a shard whose outcomes are large comes back through the result store, not the event stream", async () => {
+    const { pairs, want } = makePairs("stored", 40, 10, 0);
+    const ex = await QueueExecutor.connect({ redis: redis.url, shard: { maxPairs: 400 } });
     const got = new Map<string, string>();
+    const returned: unknown[] = [];
+    const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => returned.push(returnvalue);
+    events.on("completed", onCompleted);
     try {
       for await (const o of ex.run(pairs)) got.set(o.id, o.verdict);
     } finally {
+      events.off("completed", onCompleted);
       await ex.close();
     }
+    expect(returned).toContainEqual(expect.objectContaining({ stored: true }));
     expect(got).toEqual(want);
-    expect(ex.lastStats!.shardPairs).toBeGreaterThan(64); // the first shards' size
-    expect(ex.lastStats!.shards).toBeLessThan(Math.ceil(pairs.length / 64));
+    expect(ex.lastStats).toMatchObject({ completed: 1, readded: 0 });
+  });
+
+  it("sizes shards to the work: about targetMs of a worker's time each", async () => {
+    // A worker whose runner takes `ms` per pair and executes nothing, on its own queue: the sizing
+    // alone, independent of this machine's load.
+    const timed = (ms: number) => async (): Promise<ShardRunner> => ({
+      isolation: { level: "weak", layers: {}, python: "(none)" },
+      async *run(ps) {
+        for (const p of ps) {
+          if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+          yield { id: p.id, verdict: "pass", passed: true };
+        }
+      },
+      async close() {},
+      kill() {},
+    });
+    const sizes: Record<string, number> = {};
+    for (const [name, ms, n] of [
+      ["fast", 0, 3000],
+      ["slow", 4, 400],
+    ] as const) {
+      const w = await ShardWorker.start({
+        redis: redis.url,
+        queue: `adapt-${name}`,
+        concurrency: 2,
+        runner: timed(ms),
+      });
+      const ex = await QueueExecutor.connect({
+        redis: redis.url,
+        queue: `adapt-${name}`,
+        inFlight: 2,
+        shard: { targetMs: 200 },
+      });
+      const pairs = makePairs(`adapt-${name}`, n / 10, 10, 0).pairs;
+      let got = 0;
+      try {
+        for await (const _ of ex.run(pairs)) got++;
+      } finally {
+        await ex.close();
+        await w.close();
+      }
+      expect(got).toBe(pairs.length);
+      sizes[name] = ex.lastStats!.shardPairs;
+    }
+    expect(sizes.fast).toBeGreaterThan(1000); // 64 at first, then up towards the cap
+    expect(sizes.slow).toBeLessThan(64); // about 200 ms / 4 ms per pair
+    expect(sizes.slow).toBeGreaterThanOrEqual(16);
   });
 
   it("several queues on several Redis: work is split by content and a rerun finds it in the same Redis", async () => {
