@@ -255,7 +255,13 @@ describe("coderm exec --queue with coderm worker", () => {
 
   it("keeps at most --in-flight shards in Redis and reports progress across all workers", async () => {
     const { pairs, want } = makePairs("window", 12, 4, 0.03);
-    const ex = await QueueExecutor.connect({ redis: redis.url, inFlight: 2, shard: { maxPairs: 4 } });
+    const progress: [number, number][] = [];
+    const ex = await QueueExecutor.connect({
+      redis: redis.url,
+      inFlight: 2,
+      shard: { maxPairs: 4 },
+      onProgress: (d, t) => progress.push([d, t]),
+    });
     let peak = 0;
     let polling = true;
     const poll = (async () => {
@@ -268,14 +274,15 @@ describe("coderm exec --queue with coderm worker", () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
-    const progress: number[] = [];
     const got = new Map<string, string>();
+    const workersSeen = new Set<string>();
+    const onCompleted = ({ returnvalue }: { returnvalue: unknown }) =>
+      workersSeen.add((returnvalue as { worker?: string } | undefined)?.worker ?? "");
+    events.on("completed", onCompleted);
     try {
-      for await (const o of ex.run(pairs)) {
-        got.set(o.id, o.verdict);
-        progress.push(got.size);
-      }
+      for await (const o of ex.run(pairs)) got.set(o.id, o.verdict);
     } finally {
+      events.off("completed", onCompleted);
       polling = false;
       await poll;
       await ex.close();
@@ -284,6 +291,10 @@ describe("coderm exec --queue with coderm worker", () => {
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(2);
     expect(ex.lastStats?.shards).toBe(12);
+    // Progress counts pairs finished on any worker, monotonically, up to the total.
+    expect(workersSeen.size).toBeGreaterThan(1);
+    expect(progress.at(-1)).toEqual([pairs.length, pairs.length]);
+    expect(progress.every(([d], i) => i === 0 || d >= progress[i - 1]![0])).toBe(true);
   });
 
   it("coderm run --queue: the execute stage on the workers gives the same matrix and choices as a local run", async () => {
