@@ -170,5 +170,18 @@ export {
   type SqliteDb,
   Store,
 } from "./store/index.js";
+// Training data for a unit-test model: coderm synth (readers, mutants, scores, exports).
+export { parseSynthConfig, type SynthConfig, SynthConfigSchema } from "./synth/config.js";
+export { type ExportItem, synthPrompt, writeExports } from "./synth/export.js";
+export { generateMutants, type Mutant, type MutantOptions, type MutantSet } from "./synth/mutants.js";
+export { MUTATION_OPERATORS, type MutationOperator } from "./synth/mutation-operators.js";
+export { SYNTH_FILES, type SynthOutput, synth } from "./synth/pipeline.js";
+export {
+  QUESTION_FORMATS,
+  type QuestionFormat,
+  readQuestions,
+  type SynthQuestion,
+} from "./synth/questions.js";
+export type { SynthSummary } from "./synth/summary.js";
 export { Rng } from "./util/rng.js";
 export { VERSION } from "./version.js";

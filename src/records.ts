@@ -94,7 +94,11 @@ export const UnitTestSampleSchema = z.object({
 });
 export type UnitTestSample = z.infer<typeof UnitTestSampleSchema>;
 
-export const VERDICTS = ["pass", "fail", "error", "timeout", "crash", "invalid"] as const;
+/**
+ * `unsupported`: the judge/candidate split could not carry something the pair needed (the reason is in
+ * `stderr`, starting `unsupported: `). Like every verdict but `pass`, it is not a pass; count it separately.
+ */
+export const VERDICTS = ["pass", "fail", "error", "timeout", "crash", "invalid", "unsupported"] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** Result of one test case (a unittest method or one assert) inside a pair. */

@@ -105,3 +105,23 @@ export async function evalInputsFromFlags(args: {
   warner.flush();
   return inputs;
 }
+
+/**
+ * Run long work that stops on Ctrl-C or SIGTERM: the signal aborts `work`'s AbortSignal (finished work is
+ * kept, the same command resumes), and the handlers are removed afterwards.
+ */
+export async function untilStopped<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const onSignal = () => {
+    process.stderr.write("\ncoderm: stopping; finished work is kept — rerun the same command to resume\n");
+    stop.abort();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await work(stop.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -27,6 +27,7 @@ export const main = defineCommand({
     problems: load("problems"),
     rank: load("rank"),
     run: load("run"),
+    synth: load("synth"),
     "scale-eval": load("scale-eval"),
     worker: load("worker"),
   },

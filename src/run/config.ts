@@ -10,7 +10,7 @@ import { CodermError } from "../errors.js";
 import { describeZodError } from "../io/jsonl.js";
 import { STRATEGIES } from "../select/index.js";
 
-const ModelSchema = z
+export const ModelSchema = z
   .object({
     /** OpenAI-compatible server (default $OPENAI_BASE_URL). */
     baseUrl: z.string().optional(),

@@ -16,5 +16,6 @@ export type {
   PairExecutor,
   PairInput,
   PairOutcome,
+  RunOptions,
   SandboxOptions,
 } from "./types.js";

@@ -80,6 +80,12 @@ export function prepareHarness(extraKinds: string[] = []): string {
   return dir;
 }
 
+/**
+ * The sandbox's whole environment. A fixed hash seed makes set and dict orders, and so verdicts, reproducible
+ * from run to run (the worker clears its environment once the interpreter has read it).
+ */
+export const SANDBOX_ENV: Record<string, string> = { PYTHONHASHSEED: "0" };
+
 /** uid/gid to run the sandbox as: 65534 when we are root, else ourselves (already unprivileged). */
 export function sandboxIds(): { uid?: number; gid?: number } {
   return process.getuid?.() === 0 ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {};
@@ -108,6 +114,7 @@ export function bwrapArgs(harnessDir: string, shareDir?: string): string[] {
   args.push("--ro-bind", harnessDir, "/harness");
   if (shareDir) args.push("--ro-bind", shareDir, SHARE_MOUNT);
   args.push("--remount-ro", "/", "--chdir", "/tmp", "--clearenv");
+  for (const [k, v] of Object.entries(SANDBOX_ENV)) args.push("--setenv", k, v);
   return args;
 }
 
@@ -146,7 +153,10 @@ export function buildReport(
 ): IsolationReport {
   const layers: Record<string, IsolationLayer> = { namespaces: bwrap };
   for (const [k, [ok, why]] of Object.entries(hello)) layers[k] = { ok, why };
-  layers.io = { ok: true, why: "stdin closed, stdout/stderr captured and capped, private result pipe" };
+  layers.io = {
+    ok: true,
+    why: "solutions run in candidate processes that send only values; the judge decides every verdict",
+  };
   const level = Object.values(layers).every((l) => l.ok) ? "strong" : "weak";
   return { level, layers, python };
 }

@@ -7,12 +7,12 @@ import { chmodSync, copyFileSync, existsSync, linkSync, mkdtempSync, rmSync, sta
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { CodermError } from "../errors.js";
-import type { CaseResult, Verdict } from "../records.js";
+import { type CaseResult, VERDICTS, type Verdict } from "../records.js";
 import { buildReport, DEFAULT_PYTHON, prepareHarness, probeBwrap, SHARE_MOUNT } from "./isolation.js";
-import type { IsolationReport, PairInput, PairOutcome, SandboxOptions } from "./types.js";
+import type { IsolationReport, PairInput, PairOutcome, RunOptions, SandboxOptions } from "./types.js";
 import { type Job, WorkerDied, WorkerProcess, type WorkerResult, type WorkerSpawnOptions } from "./worker.js";
 
-const VERDICT_SET = new Set<string>(["pass", "fail", "error", "timeout", "crash", "invalid"]);
+const VERDICT_SET = new Set<string>(VERDICTS);
 
 interface Unit {
   key: string;
@@ -70,7 +70,9 @@ export class Sandbox {
   private readonly loadFailures = new Map<string, LoadFailure>();
 
   private constructor(
-    private readonly opts: Required<Omit<SandboxOptions, "onProgress" | "extraKinds" | "workerSilenceMs">> &
+    private readonly opts: Required<
+      Omit<SandboxOptions, "onProgress" | "extraKinds" | "workerSilenceMs" | "candidateNamespaces">
+    > &
       SandboxOptions,
     readonly isolation: IsolationReport,
     private readonly workers: WorkerProcess[],
@@ -178,6 +180,7 @@ export class Sandbox {
       details: false,
       parity: false,
       hardened: true,
+      referenceVerdicts: false,
       skipIsPass: false,
       requireIsolation: false,
       bwrap: "auto" as boolean | "auto",
@@ -206,6 +209,7 @@ export class Sandbox {
         file_size: opts.fileSize,
         cpu_seconds: Math.ceil(opts.timeout * 2 * opts.batchSize + 10),
       },
+      extra: { candidate_namespaces: opts.candidateNamespaces !== false },
     };
     const workers = Array.from({ length: opts.workers }, () => new WorkerProcess(spawnOpts));
     let hellos: Awaited<WorkerProcess["hello"]>[];
@@ -228,9 +232,14 @@ export class Sandbox {
     return new Sandbox(opts, report, workers, spawnOpts);
   }
 
-  /** Execute pairs; outcomes arrive as they complete (not in input order). */
-  async *run(pairs: Iterable<PairInput>): AsyncGenerator<PairOutcome> {
+  /**
+   * Execute pairs; outcomes arrive as they complete (not in input order). Aborting `signal` drops the pairs
+   * not yet started and makes the iterator throw the signal's reason (jobs already running finish unseen).
+   */
+  async *run(pairs: Iterable<PairInput>, runOpts: RunOptions = {}): AsyncGenerator<PairOutcome> {
     if (this.closed) throw new CodermError("E_SANDBOX", "sandbox is closed");
+    const { signal } = runOpts;
+    signal?.throwIfAborted();
     const units = new Map<string, Unit>();
     let total = 0;
     for (const p of pairs) {
@@ -264,8 +273,13 @@ export class Sandbox {
         this.opts.onProgress?.(done, total);
       }
     };
+    const onAbort = () => {
+      queue.length = 0;
+      out.push({ id: "\0abort", verdict: "crash", passed: false });
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
     const loop = async () => {
-      while (queue.length > 0 && !this.closed) {
+      while (queue.length > 0 && !this.closed && !signal?.aborted) {
         const known = this.loadFailures.get(queue[0]!.solutionKey);
         if (known) {
           for (const u of queue.shift()!.units) deliver(u, known);
@@ -284,17 +298,24 @@ export class Sandbox {
       () => out.push({ id: "\0end", verdict: "crash", passed: false }),
       (e: unknown) => out.push({ id: "\0error", verdict: "crash", passed: false, stderr: String(e) }),
     );
-    for (;;) {
-      const o = await out.next();
-      if (!o) continue;
-      if (o.id === "\0end") break;
-      if (o.id === "\0error") {
-        await running;
-        throw new CodermError("E_SANDBOX", o.stderr ?? "sandbox failed");
+    try {
+      for (;;) {
+        const o = await out.next();
+        if (!o) continue;
+        if (o.id === "\0abort") throw signal?.reason ?? new Error("aborted");
+        if (o.id === "\0end") break;
+        if (o.id === "\0error") {
+          await running;
+          throw new CodermError("E_SANDBOX", o.stderr ?? "sandbox failed");
+        }
+        if (signal?.aborted) continue;
+        yield o;
       }
-      yield o;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
     }
     await running;
+    if (signal?.aborted) throw signal.reason;
     if (this.closed && done < total)
       throw new CodermError("E_INTERRUPTED", `stopped after ${done}/${total} pairs`);
   }
@@ -323,7 +344,7 @@ export class Sandbox {
       hard_timeout: hard,
       details: this.opts.details,
       parity: this.opts.parity,
-      hardened: this.opts.hardened,
+      reference: this.opts.referenceVerdicts || this.opts.hardened === false,
       skip_is_pass: this.opts.skipIsPass,
     };
     const byKey = new Map(job.units.map((u) => [u.key, u]));

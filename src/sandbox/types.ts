@@ -27,9 +27,15 @@ export interface SandboxOptions {
   assertTimeout?: number;
   /** Keep per-case results and stderr; without it a pair stops at its first failing case. */
   details?: boolean;
-  /** Fork one child per pair (the reference's shape) instead of batching pairs that share a solution. */
+  /** A fresh candidate process per pair (the reference's shape), even for solutions proven stateless. */
   parity?: boolean;
-  /** Rewrite assertions so custom `__eq__`/`__bool__` cannot pass (default true). */
+  /**
+   * Reference verdicts: solution + test run in one interpreter and the candidate reports `wasSuccessful()`
+   * itself, as CodeRM's executor does. FORGEABLE (a solution can make itself pass); for parity studies only.
+   * Default false: the judge/candidate split decides every verdict.
+   */
+  referenceVerdicts?: boolean;
+  /** Deprecated: `hardened: false` is `referenceVerdicts: true` (the split replaced assertion rewriting). */
   hardened?: boolean;
   /** Count skipped test methods as passed, like the reference's `wasSuccessful()` (default false). */
   skipIsPass?: boolean;
@@ -51,6 +57,8 @@ export interface SandboxOptions {
   extraKinds?: string[];
   /** Kill a worker that stays silent this long (default: twice the per-pair limit plus 15 s). */
   workerSilenceMs?: number;
+  /** Run candidates in their own namespaces (default true; false only to measure what they cost). */
+  candidateNamespaces?: boolean;
   /** Called after each outcome with (done, total) for progress displays. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -67,13 +75,19 @@ export interface IsolationReport {
   python: string;
 }
 
+/** Options of one `Sandbox.run` call. */
+export interface RunOptions {
+  /** Aborting drops this call's pairs not yet started; the iterator then throws the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /**
  * Anything that executes pairs: the local `Sandbox`, or `QueueExecutor` (BullMQ on Redis, src/queue).
  * Front doors (`coderm exec|run|serve`) take one and do not care which. Outcomes arrive as they
  * complete; aborting `signal` drops the caller's pairs that have not run yet.
  */
 export interface PairExecutor {
-  run(pairs: Iterable<PairInput>, opts?: { signal?: AbortSignal }): AsyncIterable<PairOutcome>;
+  run(pairs: Iterable<PairInput>, opts?: RunOptions): AsyncIterable<PairOutcome>;
   close(): Promise<void>;
   readonly isolation?: IsolationReport;
 }

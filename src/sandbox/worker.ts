@@ -5,7 +5,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { CodermError } from "../errors.js";
-import { bwrapArgs, sandboxIds } from "./isolation.js";
+import { bwrapArgs, SANDBOX_ENV, sandboxIds } from "./isolation.js";
 
 export interface WorkerSpawnOptions {
   harnessDir: string;
@@ -14,6 +14,8 @@ export interface WorkerSpawnOptions {
   /** Host folder bound read-only at /share inside bubblewrap (see `Sandbox.share`). */
   shareDir?: string;
   limits: { address_space: number; nproc: number; file_size: number; cpu_seconds: number };
+  /** Extra worker options (on the wire as-is): e.g. `candidate_namespaces: false`. */
+  extra?: Record<string, unknown>;
 }
 
 export interface WorkerHello {
@@ -58,12 +60,13 @@ export class WorkerProcess {
   constructor(opts: WorkerSpawnOptions) {
     const script = opts.bwrap ? "/harness/worker.py" : `${opts.harnessDir}/worker.py`;
     // Inside bubblewrap /tmp and /dev/shm are private to the worker, so it may wipe them between children.
-    const wire = { ...opts.limits, private_tmp: opts.bwrap };
-    const py = [opts.python, "-I", "-S", script, JSON.stringify(wire)];
+    const wire = { ...opts.limits, private_tmp: opts.bwrap, ...opts.extra };
+    // -s -S -P is -I without -E: PYTHONHASHSEED must be honoured (hash randomization is decided at start).
+    const py = [opts.python, "-s", "-S", "-P", script, JSON.stringify(wire)];
     const [cmd, args] = opts.bwrap
       ? ["bwrap", [...bwrapArgs(opts.harnessDir, opts.shareDir), ...py]]
       : [py[0]!, py.slice(1)];
-    this.proc = spawn(cmd, args, { env: {}, stdio: ["pipe", "pipe", "pipe"], ...sandboxIds() });
+    this.proc = spawn(cmd, args, { env: SANDBOX_ENV, stdio: ["pipe", "pipe", "pipe"], ...sandboxIds() });
     this.proc.stderr.setEncoding("utf8");
     this.proc.stderr.on("data", (d: string) => {
       this.stderrTail = (this.stderrTail + d).slice(-4000);

@@ -114,15 +114,22 @@ describe("isolation", () => {
     expect(r.get("flood")!.verdict).toBe("pass");
     expect(r.get("after")!.verdict).toBe("pass");
     expect(Date.now() - t0).toBeLessThan(30_000);
-    // no process of the fork bomb outlives its pair: the next pair sees only itself
+    // No process of the fork bomb outlives its pair. The test body runs in the judge, whose view holds the
+    // worker, the zygote and the judge's candidate: nothing else (a forked test body's leftovers are gone).
     const alone = await run([
       ut("alone", ADD, [
         "import os",
         "pids = {int(p) for p in os.listdir('/proc') if p.isdigit()}",
-        "if os.path.exists('/harness'):  # inside bubblewrap's pid namespace: init, the worker and me",
-        "    self.assertEqual(pids - {1, os.getppid(), os.getpid()}, set())",
-        "kids = [p for p in pids if open(f'/proc/{p}/stat').read().split(')')[1].split()[1] == str(os.getppid())]",
-        "self.assertEqual(kids, [os.getpid()])",
+        "def parent(p):",
+        "    return int(open(f'/proc/{p}/stat').read().rsplit(')', 1)[1].split()[1])",
+        "worker = os.getppid()",
+        "kids = sorted(p for p in pids if parent(p) == worker)",
+        "self.assertEqual(len(kids), 2)  # the zygote and this judge",
+        "self.assertIn(os.getpid(), kids)",
+        "zygote = [p for p in kids if p != os.getpid()][0]",
+        "if os.path.exists('/harness'):  # inside bubblewrap's pid namespace: init, worker, zygote, judge, candidate",
+        "    self.assertEqual(len(pids - {1, worker, zygote, os.getpid()}), 1)",
+        "self.assertEqual([p for p in pids if parent(p) == os.getpid()], [])",
       ]),
     ]);
     expect(alone.get("alone")!.verdict, alone.get("alone")!.stderr).toBe("pass");

@@ -57,10 +57,14 @@ export default defineCommand({
     timeout: { type: "string", description: "Seconds per unittest pair (default 1)" },
     "assert-timeout": { type: "string", description: "Seconds per assert case (default 0.1)" },
     details: { type: "boolean", description: "Write per-case results, durations and stderr" },
-    parity: { type: "boolean", description: "Fork one child per pair (the reference's shape; slower)" },
+    parity: {
+      type: "boolean",
+      description: "A fresh candidate process per pair (the reference's shape; slower)",
+    },
     "reference-verdicts": {
       type: "boolean",
-      description: "Reference semantics: skipped tests pass, assertions not hardened (forgeable)",
+      description:
+        "FORGEABLE, for parity studies only: CodeRM's in-process exec + wasSuccessful (a solution can pass itself)",
     },
     "require-isolation": {
       type: "boolean",
@@ -104,7 +108,8 @@ export default defineCommand({
       assertTimeout: num(args["assert-timeout"], "assert-timeout", 0.001),
       details: Boolean(args.details),
       parity: Boolean(args.parity),
-      hardened: !reference,
+      referenceVerdicts: reference,
+      hardened: !reference, // the alias the queue's result keys read (src/queue/shards.ts)
       skipIsPass: reference,
     };
     let executor: PairExecutor;
@@ -143,6 +148,10 @@ export default defineCommand({
       console.error(formatReport(local.isolation));
       executor = local;
     }
+    if (reference)
+      console.error(
+        "exec: WARNING --reference-verdicts: verdicts come from the solution's own process (forgeable); not a reward",
+      );
     console.error(
       `exec: ${todo.length} pairs to run (${done.size} already in ${args.out}, ${bad.length} bad lines skipped)`,
     );
@@ -158,10 +167,12 @@ export default defineCommand({
     let n = 0;
     let passed = 0;
     let last = 0;
+    const counts = new Map<string, number>();
     try {
       for await (const o of executor.run(todo, { signal: stop.signal })) {
         n++;
         if (o.passed) passed++;
+        counts.set(o.verdict, (counts.get(o.verdict) ?? 0) + 1);
         const rec = args.details ? o : { id: o.id, verdict: o.verdict, passed: o.passed };
         if (!ws.write(`${JSON.stringify(rec)}\n`))
           await new Promise<void>((r) => ws.once("drain", () => r()));
@@ -185,5 +196,9 @@ export default defineCommand({
         `exec: through the queue: ${q.reused} of ${q.units} distinct pairs found in Redis's results, ${q.shards} shards enqueued${q.failed > 0 ? `, ${q.failed} failed (crash verdicts)` : ""}`,
       );
     if (todo.length === 0) console.error("exec: nothing to do");
+    else
+      console.error(
+        `exec: ${[...counts].map(([v, c]) => `${c} ${v}`).join(", ")}${reference ? " (reference verdicts: forgeable)" : ""}`,
+      );
   },
 });

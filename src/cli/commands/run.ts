@@ -9,7 +9,7 @@ import { type ProgressMode, RunProgress } from "../../run/progress.js";
 import { run } from "../../run/run.js";
 import { formatTable } from "../../run/table.js";
 import { STRATEGIES } from "../../select/index.js";
-import { numberFlag } from "../flags.js";
+import { numberFlag, untilStopped } from "../flags.js";
 
 const num = (value: string | undefined, field: string) => numberFlag(value, field);
 
@@ -115,26 +115,14 @@ export default defineCommand({
       configFile ?? "flags",
     );
     const mode: ProgressMode = args.json ? "json" : args.quiet ? "quiet" : "bar";
-    const stop = new AbortController();
-    const onSigint = () => {
-      process.stderr.write("\ncoderm: stopping; finished work is kept — rerun the same command to resume\n");
-      stop.abort();
-    };
-    process.once("SIGINT", onSigint);
-    process.once("SIGTERM", onSigint);
-    try {
-      const out = await run(config, { progress: new RunProgress(mode), signal: stop.signal });
-      if (mode === "json") {
-        process.stdout.write(
-          `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: out.summary })}\n`,
-        );
-      } else {
-        process.stdout.write(`${formatTable(out.summary)}\n`);
-        process.stdout.write(`report: ${out.files.reportHtml}\n        ${out.files.reportMd}\n`);
-      }
-    } finally {
-      process.off("SIGINT", onSigint);
-      process.off("SIGTERM", onSigint);
+    const out = await untilStopped((signal) => run(config, { progress: new RunProgress(mode), signal }));
+    if (mode === "json") {
+      process.stdout.write(
+        `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: out.summary })}\n`,
+      );
+    } else {
+      process.stdout.write(`${formatTable(out.summary)}\n`);
+      process.stdout.write(`report: ${out.files.reportHtml}\n        ${out.files.reportMd}\n`);
     }
   },
 });

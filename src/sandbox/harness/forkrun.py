@@ -1,11 +1,13 @@
-"""The fork-server core: run a function in a forked, isolated child and collect what it reports.
+"""The worker's fork core: run a function in a forked child (a judge, or a legacy child-side kind) and collect
+what it reports.
 
-The trusted worker never executes untrusted code itself. A child reports through a private pipe dup'ed to a
-random high descriptor, each record framed with a per-child random nonce; anything else the child writes
-(stdout, stderr, descriptors it finds) is only captured, capped, and never parsed as a result.
+A child reports through a private pipe dup'ed to a random high descriptor, each record framed with a per-child
+random nonce; anything else the child writes (stdout, stderr) is only captured, capped, and never parsed as a
+result. Candidates (the solutions) are not forked here: the zygote forks them (zygote.py).
 """
 import io
 import json
+import traceback
 import os
 import random
 import select
@@ -17,6 +19,11 @@ import time
 
 OUTPUT_CAP = 4096
 _sysrand = random.SystemRandom()
+
+
+def describe(e, limit=600):
+    text = "".join(traceback.format_exception_only(type(e), e)).strip()
+    return text[:limit]
 
 
 class TimeoutException(Exception):
@@ -105,6 +112,7 @@ class Ctx:
         self.wipe = tuple(wipe)
         self.stats = {"children": 0, "taints": 0, "child_ms": 0.0}
         self.calibrated = {}  # per-worker results of one-time probes (e.g. the recursion limit)
+        self.keep_pids = set()  # children that outlive every job (the zygote)
         self._devnull = os.open(os.devnull, os.O_RDWR)
         self.stdout = CappedText()
         self.stderr = CappedText()
@@ -139,7 +147,7 @@ class Ctx:
         finally:
             os.close(res_r)
             os.close(out_r)
-            sweep(pid)
+            sweep(pid, self.keep_pids)
             self._clean_scratch(scratch)
             for d in self.wipe:
                 _wipe(d, self.scratch_root)
@@ -292,28 +300,27 @@ def _children_of_self():
         return []
 
 
-def sweep(pid):
-    """Kill the child's group and every orphan it left (they are re-parented to us: we are a subreaper)."""
+def sweep(pid, keep=()):
+    """Kill the child's group and every orphan it left (they are re-parented to us: we are a subreaper);
+    `keep` (the zygote) is spared."""
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     for _ in range(10000):
-        left = _children_of_self()
+        left = [p for p in _children_of_self() if p not in keep]
         for p in left:
             try:
                 os.kill(p, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         reaped = False
-        while True:
+        for p in left:
             try:
-                p, _ = os.waitpid(-1, os.WNOHANG)
+                got, _ = os.waitpid(p, os.WNOHANG)
             except ChildProcessError:
-                break
-            if p == 0:
-                break
-            reaped = True
+                got = p
+            reaped = reaped or bool(got)
         if not left and not reaped:
             return
         if left and not reaped:

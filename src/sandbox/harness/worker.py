@@ -1,17 +1,22 @@
-"""A sandbox worker: a warm, hardened fork server driven by JSON lines (one job in, result lines out).
+"""A sandbox worker: trusted, driven by JSON lines (one job in, result lines out); never runs untrusted code.
 
-Started by src/sandbox/worker.ts as `python3 -I -S worker.py '<options json>'` (inside bubblewrap when
-available, as an unprivileged uid). Protocol on the original stdin/stdout:
+Started by src/sandbox/worker.ts as `python3 -s -S -P worker.py '<options json>'` with PYTHONHASHSEED fixed
+(inside bubblewrap when available, as an unprivileged uid). Processes under it:
+  zygote   forked at start, before any job (see zygote.py): forks one candidate per solution load;
+  judge    forked per job (judge-side kinds: unittest, assert): holds the tests, calls candidates, decides
+           verdicts, reports records to this worker on a private pipe;
+  child    forked per job for child-side kinds (legacy: the labels kind until it moves to the judge API).
+Protocol on the original stdin/stdout:
   -> {"op": "job", "id": N, "kind": "unittest" | "assert" | <plugin>, "solution": str, "tests": [...], ...}
   <- {"op": "hello", ...} once; {"op": "result", "id": N, "key": K, "verdict": ..., ...} per test;
-     {"op": "done", "id": N} when the job is finished.
-Kinds are plugins: kinds/<kind>.py with run(job, ctx) (see src/sandbox/README.md).
+     {"op": "done", "id": N, "stats": {...}} when the job is finished.
 """
 import gc
 import importlib.util
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import traceback
@@ -19,12 +24,14 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import batch  # noqa: E402,F401 - imported before the fork so children share its pages
+import candidate  # noqa: E402,F401 - imported before the zygote forks: candidates run it
 import forkrun  # noqa: E402
-import guard  # noqa: E402,F401
 import isolation  # noqa: E402
+import judge  # noqa: E402
 from preload import preload  # noqa: E402
-import state  # noqa: E402,F401
+import static_check  # noqa: E402
+import wire  # noqa: E402
+import zygote  # noqa: E402
 
 
 def load_kinds():
@@ -33,8 +40,10 @@ def load_kinds():
     for fname in sorted(os.listdir(folder)):
         if fname.endswith(".py") and not fname.startswith("_"):
             name = fname[:-3]
-            spec = importlib.util.spec_from_file_location(f"coderm_kind_{name}", os.path.join(folder, fname))
+            mod_name = f"coderm_kind_{name}"
+            spec = importlib.util.spec_from_file_location(mod_name, os.path.join(folder, fname))
             mod = importlib.util.module_from_spec(spec)
+            sys.modules[mod_name] = mod  # resolvable by name in candidates (ctx.run_candidate)
             spec.loader.exec_module(mod)
             kinds[name] = mod
     return kinds
@@ -70,20 +79,152 @@ class Proto:
             yield from (ln for ln in lines if ln.strip())
 
 
-_sol_cache = {}
+class Cache(dict):
+    """A bounded dict (cleared when full): per-text results the worker computes once."""
+
+    def __init__(self, cap):
+        super().__init__()
+        self.cap = cap
+
+    def put(self, k, v):
+        if len(self) >= self.cap:
+            self.clear()
+        self[k] = v
+        return v
 
 
-def compile_solution(text):
-    hit = _sol_cache.get(text)
+_compiled = Cache(5000)
+_stateless = Cache(5000)
+
+
+def compile_error(text):
+    """None when the solution compiles alone (checked by the worker, which never runs it), else the error."""
+    hit = _compiled.get(text)
     if hit is None:
         try:
-            hit = (compile(text, "<solution>", "exec", dont_inherit=True), None)
-        except (SyntaxError, ValueError) as e:
-            hit = (None, batch.describe(e))
-        if len(_sol_cache) > 5000:
-            _sol_cache.clear()
-        _sol_cache[text] = hit
+            compile(text, "<solution>", "exec", dont_inherit=True)
+            hit = ""
+        except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as e:
+            hit = forkrun.describe(e)
+        _compiled.put(text, hit)
+    return hit or None
+
+
+def stateless(text):
+    hit = _stateless.get(text)
+    if hit is None:
+        hit = _stateless.put(text, static_check.stateless(text))
     return hit
+
+
+class Zygote:
+    """The worker's end of the zygote's control socket."""
+
+    def __init__(self, opts, scratch_root):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        zopts = {
+            "bwrap": bool(opts.get("private_tmp")),
+            "namespaces": opts.get("candidate_namespaces", True),
+            "seccomp": opts.get("seccomp", True),
+            "tmp_mb": opts.get("candidate_tmp_mb", 64),
+            "scratch": os.path.join(scratch_root, "candidate"),
+            "candidate_limits": {"address_space": opts.get("address_space"), "file_size": opts.get("file_size"),
+                                 "nproc": opts.get("nproc"), "cpu_seconds": opts.get("cpu_seconds", 60)},
+        }
+        os.makedirs(zopts["scratch"], exist_ok=True)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the zygote
+            ours.close()
+            zygote.main(theirs.detach(), zopts)
+        theirs.close()
+        self.pid, self.sock = pid, ours
+        hello = json.loads(ours.recv(1 << 16) or b"{}")
+        self.ok, self.why = bool(hello.get("ok")), str(hello.get("why", "zygote did not start"))
+        self._rid = 1 << 40  # the worker's request ids never collide with a judge's
+
+    def sweep(self):
+        """Kill every candidate of the last job (a judge that died leaves its candidates behind)."""
+        self._rid += 1
+        self.sock.sendmsg([json.dumps({"op": "sweep", "id": self._rid}).encode()])
+        while True:
+            msg, anc, _, _ = self.sock.recvmsg(1 << 16, socket.CMSG_SPACE(16 * 4))
+            for level, kind, data in anc:  # a stale reply to a judge that died: close its pidfd
+                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                    import array
+
+                    a = array.array("i")
+                    a.frombytes(data[: len(data) - len(data) % a.itemsize])
+                    for fd in a:
+                        os.close(fd)
+            if not msg:
+                raise OSError("the zygote is gone")
+            if json.loads(msg).get("id") == self._rid:
+                return
+
+
+def run_judge(kind, job, ctx, proto, zyg, opts):
+    """Fork a judge for this job and relay its records. A judge that dies or hangs (a test that kills its own
+    process, a fork bomb in a test) costs the test in progress its verdict (crash, or timeout); the tests after
+    it run in a fresh judge."""
+    jid = job.get("id")
+    tests = list(job.get("tests", []))
+    sent = set()
+    stats = {}
+
+    def on_record(rec):
+        t = rec.get("t")
+        if t == "r":
+            if rec.get("key") in sent:
+                return
+            sent.add(rec.get("key"))
+            rec.pop("t")
+            proto.send({"op": "result", "id": jid, **rec})
+        elif t == "b":
+            proto.send({"op": "beat", "id": jid})
+        elif t == "cal" and isinstance(rec.get("key"), str) and type(rec.get("value")) is int:
+            ctx.calibrated[rec["key"]] = rec["value"]
+        elif t == "s" and isinstance(rec.get("stats"), dict):
+            for k, v in rec["stats"].items():
+                if isinstance(v, (int, float)):
+                    stats[k] = stats.get(k, 0) + v
+
+    hard = float(job.get("hard_timeout", 2 * float(job.get("timeout", 1.0)) + 0.5))
+    while tests:
+        part = {**job, "tests": tests}
+
+        def judge_main(chan, cctx, part=part):
+            judge.DEFAULT_STREAMS["stdout"], judge.DEFAULT_STREAMS["stderr"] = sys.stdout, sys.stderr
+            jctx = judge.JudgeCtx(zyg.sock, lambda rec: chan.send({"t": "r", **rec}), lambda: chan.send({"t": "b"}),
+                                  ctx.calibrated, {}, opts)
+            jctx.send_calibration = lambda key, value: chan.send({"t": "cal", "key": key, "value": value})
+            kind.run(part, jctx)
+            chan.send({"t": "s", "stats": jctx.stats})
+
+        try:
+            out = ctx.run_child(judge_main, hard + 1.0, on_record)
+        finally:
+            try:
+                zyg.sweep()
+            except OSError:
+                pass
+        left = [t for t in tests if t["key"] not in sent]
+        if not left:
+            break
+        if out.clean:  # a judge that finished cleanly but skipped tests: a harness bug, say so
+            why = "judge finished without a verdict"
+        else:
+            why = f"judge {out.status} (exit {out.exitcode}, signal {out.signal})"
+        verdict = "timeout" if out.status == "killed" else "crash"
+        proto.send({"op": "result", "id": jid, "key": left[0]["key"], "verdict": verdict, "cases": [], "ms": 0,
+                    "stderr": f"{why}\n{out.output}"[:2000]})
+        sent.add(left[0]["key"])
+        tests = left[1:] if not out.clean else []
+        if out.clean:
+            for t in left[1:]:
+                proto.send({"op": "result", "id": jid, "key": t["key"], "verdict": "crash", "cases": [], "ms": 0,
+                            "stderr": why})
+    for k, v in stats.items():
+        ctx.stats[k] = ctx.stats.get(k, 0) + v
 
 
 def call_in_child(kind, job, ctx, proto):
@@ -111,25 +252,26 @@ def call_in_child(kind, job, ctx, proto):
     proto.send({"op": "result", "id": jid, "key": "call", **reply})
 
 
-def handle(job, kinds, ctx, proto):
+def handle(job, kinds, ctx, proto, zyg, opts):
     jid = job.get("id")
     kind = kinds.get(job.get("kind", "unittest"))
     if kind is None:
         raise ValueError(f"unknown job kind {job.get('kind')!r}; have {sorted(kinds)}")
-    if not getattr(kind, "PARENT_SIDE", False):
+    if not getattr(kind, "JUDGE_SIDE", getattr(kind, "PARENT_SIDE", False)):
         call_in_child(kind, job, ctx, proto)
         return
     if "solution" in job:
-        code, why = compile_solution(job["solution"])
-        if code is None:
+        why = compile_error(job["solution"])
+        if why is not None:
             for t in job["tests"]:
                 proto.send({"op": "result", "id": jid, "key": t["key"], "verdict": "invalid", "cases": [], "ms": 0,
                             "stderr": why, "load_failure": True})
             return
-        job["_solution_code"] = code
-    ctx.emit = lambda rec: proto.send({"op": "result", "id": jid, **rec})
-    ctx._beat = lambda: proto.send({"op": "beat", "id": jid})
-    kind.run(job, ctx)
+        job["_stateless"] = list(stateless(job["solution"]))
+    prepare = getattr(kind, "prepare", None)
+    if prepare is not None:
+        prepare(job)  # parsing only (cached per text in this worker; the judge inherits the cache)
+    run_judge(kind, job, ctx, proto, zyg, opts)
 
 
 def main():
@@ -140,18 +282,25 @@ def main():
     wipe = ("/tmp", "/dev/shm") if opts.get("private_tmp") else ()
     ctx = forkrun.Ctx(lambda rec: None, [proto.rfd, proto.wfd], scratch_root, opts.get("cpu_seconds", 60), wipe)
     preload()
-    report = isolation.harden_process(opts)
     gc.collect()
-    gc.freeze()  # children then touch fewer pages: fewer copy-on-write faults per fork
+    gc.freeze()  # the zygote and judges then touch fewer pages: fewer copy-on-write faults per fork
+    zyg = Zygote(opts, scratch_root)
+    ctx.keep_pids.add(zyg.pid)
+    report = isolation.harden_worker(opts)
+    report["candidates"] = [zyg.ok, zyg.why]
+    # hash randomization is decided at interpreter start: the driver sets PYTHONHASHSEED=0 for the worker, and
+    # the zygote, judges and candidates are forks of it (same str/bytes hashes, so set order is reproducible)
+    report["hash_seed"] = [sys.flags.hash_randomization == 0, "PYTHONHASHSEED=0 (deterministic str hashes)"
+                           if sys.flags.hash_randomization == 0 else "random per process"]
     proto.send({"op": "hello", "pid": os.getpid(), "python": sys.version.split()[0], "isolation": report,
                 "kinds": sorted(kinds)})
     try:
-        serve(proto, kinds, ctx)
+        serve(proto, kinds, ctx, zyg, opts)
     finally:
         shutil.rmtree(ctx.scratch_root, ignore_errors=True)  # on the host /tmp when there is no bubblewrap
 
 
-def serve(proto, kinds, ctx):
+def serve(proto, kinds, ctx, zyg, opts):
     for line in proto.lines():
         try:
             job = json.loads(line)
@@ -161,7 +310,7 @@ def serve(proto, kinds, ctx):
         if job.get("op") == "exit":
             break
         try:
-            handle(job, kinds, ctx, proto)
+            handle(job, kinds, ctx, proto, zyg, opts)
         except Exception as e:  # noqa: BLE001 - report, keep serving
             proto.send({"op": "error", "id": job.get("id"), "message": f"{type(e).__name__}: {e}",
                         "trace": traceback.format_exc()[-2000:]})
