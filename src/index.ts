@@ -1,6 +1,8 @@
 /**
  * The public API of coderm. Everything a library user needs is re-exported here, stage by stage.
  */
+
+export * from "./benchmarks/index.js";
 export { CodermError, type ErrorCode, isCodermError } from "./errors.js";
 // Evaluation summary (`coderm eval`) and reports: JSON, Markdown tables, self-contained HTML + SVG charts.
 export {
@@ -19,12 +21,21 @@ export {
   type StrategyResult,
   type TestQualitySummary,
 } from "./evaluate/index.js";
+export { groundTruthKey, type LabelSamplesOptions, labelSamples } from "./evaluate/label-samples.js";
 // Ground-truth labels (EvalPlus, HumanEval check, CodeT): jobs for the sandbox's `labels` kind.
 export * from "./evaluate/labels/index.js";
 // Selection (strategies over a PassMatrix) and metrics (pass@k, vanilla, best-of-n, test quality).
 export * from "./evaluate/metrics/index.js";
+export { type CodetData, type CodetDataOptions, loadCodetData, splitCases } from "./extract/codet-data.js";
 // Extraction: code blocks, unittest classes, CodeT assert cases (call `await initPython()` first).
 export * from "./extract/index.js";
+export {
+  embeddedSolutions,
+  readSolutionsFile,
+  readTestsFile,
+  type SampleFileFormat,
+  type SampleFileOptions,
+} from "./extract/sample-files.js";
 export {
   type BadLine,
   formatBadLine,
@@ -50,6 +61,8 @@ export {
   type JobResult,
   type LoadReplayOptions,
   loadReplay,
+  type ModelConfigInput,
+  ModelConfigSchema,
   OpenAIProvider,
   type OpenAIProviderOptions,
   PAPER_SAMPLING,
@@ -64,15 +77,26 @@ export {
   type ReplayData,
   ReplayProvider,
   RequestFailure,
+  type ResolvedModelConfig,
   ROLES,
   type Role,
-  type RoleConfig,
-  RoleConfigSchema,
-  resolveRoleConfig,
+  resolveModelConfig,
   type SampleResult,
   type Sampling,
   samplingOf,
 } from "./llm/index.js";
+export {
+  type Cell,
+  indexSamples,
+  matricesFrom,
+  outcomeToResult,
+  pairId,
+  parsePairId,
+  planPairs,
+  readDoneResults,
+  runPairs,
+  validTests,
+} from "./matrix/pairs.js";
 export { type PassMatrices, PassMatrix, testMask } from "./matrix/pass-matrix.js";
 // Problems and interop formats (EvalPlus, HumanEval, CodeRM, CodeT, LiveCodeBench) and pass-matrix files.
 export {
@@ -133,6 +157,7 @@ export {
   renderJson,
   renderMarkdown,
 } from "./report/index.js";
+export { formatTable } from "./report/table.js";
 // The whole loop: run() (resumable run directory), rank(), configs (RunConfigSchema), CodeT replay data.
 export * from "./run/index.js";
 // Sandbox: execute untrusted (solution, test) pairs in isolated warm Python workers; verdicts per pair.
@@ -156,6 +181,7 @@ export {
 // stopping (OnlineAllocator) and the scale-eval simulation (`coderm scale-eval`).
 export * from "./scaling/index.js";
 export * from "./select/index.js";
+export { type RankInput, type RankOptions, type RankOutput, rank, type Selected } from "./select/rank.js";
 // Store: SQLite (WAL) response cache and run records; stages add tables through their own migrations.
 export {
   type CachedResponse,

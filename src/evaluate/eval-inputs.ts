@@ -3,16 +3,15 @@
  * never ran is a missing cell, not a smaller matrix), ground-truth labels as boolean lists, the problem
  * order, and notes on everything odd in the inputs (bad lines, unknown tasks, unlabelled solutions).
  */
-import { existsSync } from "node:fs";
+import { isBenchmarkName, resolveProblems } from "../benchmarks/index.js";
 import { CodermError } from "../errors.js";
 import { type BadLine, formatBadLine, readJsonl } from "../io/jsonl.js";
 import { type PassMatrices, PassMatrix } from "../matrix/pass-matrix.js";
 import { type MatrixSize, readPassMatrices, readPassMatrixFile } from "../matrix/results-io.js";
-import { EVALPLUS_BENCHMARKS, type EvalPlusBenchmark, loadBenchmark } from "../problems/index.js";
-import { LabelSchema, ProblemSchema, SolutionSampleSchema, UnitTestSampleSchema } from "../records.js";
+import { LabelSchema, SolutionSampleSchema, UnitTestSampleSchema } from "../records.js";
 
 export interface EvalInputFiles {
-  /** A benchmark name (humaneval+, mbpp+, humaneval) or a Problem JSONL file; sets the problem order. */
+  /** A benchmark name (see `benchmarkNames()`) or a Problem JSONL file; sets the problem order. */
   problems?: string;
   /** SolutionSample JSONL: N per task = largest index + 1. */
   solutions?: string;
@@ -64,16 +63,11 @@ export async function loadEvalInputs(files: EvalInputFiles): Promise<EvalInputs>
   let order: string[] | undefined;
   let benchmark: string | undefined;
   if (files.problems) {
-    if ((EVALPLUS_BENCHMARKS as readonly string[]).includes(files.problems) && !existsSync(files.problems)) {
-      benchmark = files.problems;
-      order = (await loadBenchmark(files.problems as EvalPlusBenchmark, readOpts)).records.map(
-        (p) => p.task_id,
-      );
-    } else {
-      const problems = (await readJsonl(files.problems, ProblemSchema, readOpts)).records;
-      order = problems.map((p) => p.task_id);
-      benchmark = problems.find((p) => p.benchmark)?.benchmark;
-    }
+    const r = await resolveProblems(files.problems, readOpts, "--problems");
+    order = r.problems.map((p) => p.task_id);
+    benchmark = isBenchmarkName(files.problems)
+      ? files.problems
+      : r.problems.find((p) => p.benchmark)?.benchmark;
   }
 
   const nBy = files.solutions

@@ -27,7 +27,12 @@ export { type CollectedImports, collectImports, type ImportFilter, SOLUTION_MODU
 export { programKey } from "./program-key.js";
 export { compileError } from "./python-checks.js";
 export { initPython, isPythonReady } from "./python-parser.js";
-export { markDuplicateTests } from "./samples.js";
+export {
+  markDuplicateTests,
+  type SamplesFromResponses,
+  samplesFromResponses,
+  type TaskResponses,
+} from "./samples.js";
 export type { ExtractedText, Extraction, Rejection } from "./types.js";
 export {
   type Deduplicated,

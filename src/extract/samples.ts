@@ -1,6 +1,7 @@
 /** Extraction applied to whole sample records (the on-disk shapes of records.ts). */
-import type { UnitTestSample } from "../records.js";
-import { dedupeTests } from "./unit-test.js";
+import type { SolutionSample, UnitTestSample } from "../records.js";
+import { extractCode } from "./code-blocks.js";
+import { dedupeTests, extractUnitTest } from "./unit-test.js";
 
 /**
  * CodeRM drops a task's unit tests whose extracted text repeats an earlier one. Here the repeat stays
@@ -32,4 +33,63 @@ export function markDuplicateTests(samples: readonly UnitTestSample[]): {
     }
   }
   return { samples: out, duplicates };
+}
+
+/** Raw responses of one task, as a generation run returns them (null text: the sample failed). */
+export interface TaskResponses {
+  taskId: string;
+  samples: ReadonlyArray<{ index: number; text: string | null; error?: string }>;
+}
+
+export interface SamplesFromResponses<T> {
+  samples: T[];
+  /** Samples that never got a response (`rejected: "generation failed: …"`). */
+  failed: number;
+  /** Responses extraction rejected, by reason (duplicates included). */
+  rejected: Record<string, number>;
+}
+
+/**
+ * Model responses → sample records: the stage rule `coderm generate` and `run()` share. Every response
+ * yields one record, extracted text or null with why; a failed request keeps its slot; a unit test whose
+ * text repeats an earlier one of its task is marked by `markDuplicateTests`. Call `initPython()` first.
+ */
+export function samplesFromResponses(
+  role: "policy",
+  responses: Iterable<TaskResponses>,
+): SamplesFromResponses<SolutionSample>;
+export function samplesFromResponses(
+  role: "tester",
+  responses: Iterable<TaskResponses>,
+): SamplesFromResponses<UnitTestSample>;
+export function samplesFromResponses(
+  role: "policy" | "tester",
+  responses: Iterable<TaskResponses>,
+): SamplesFromResponses<SolutionSample> | SamplesFromResponses<UnitTestSample> {
+  const rejected: Record<string, number> = {};
+  let failed = 0;
+  const solutions: SolutionSample[] = [];
+  const tests: UnitTestSample[] = [];
+  for (const job of responses) {
+    for (const s of job.samples) {
+      const base = { task_id: job.taskId, index: s.index };
+      if (s.text === null) {
+        failed++;
+        const why = { rejected: `generation failed: ${s.error ?? "unknown"}` };
+        if (role === "policy") solutions.push({ ...base, solution: null, ...why });
+        else tests.push({ ...base, format: "unittest", test: null, ...why });
+        continue;
+      }
+      const x = role === "policy" ? extractCode(s.text) : extractUnitTest(s.text);
+      if (!x.ok) rejected[x.reason] = (rejected[x.reason] ?? 0) + 1;
+      const why = x.ok ? {} : { rejected: x.reason };
+      const text = x.ok ? x.text : null;
+      if (role === "policy") solutions.push({ ...base, solution: text, ...why, response: s.text });
+      else tests.push({ ...base, format: "unittest", test: text, ...why, response: s.text });
+    }
+  }
+  if (role === "policy") return { samples: solutions, failed, rejected };
+  const marked = markDuplicateTests(tests);
+  if (marked.duplicates > 0) rejected["duplicate unit test"] = marked.duplicates;
+  return { samples: marked.samples, failed, rejected };
 }

@@ -1,6 +1,6 @@
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, renameSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { createGunzip } from "node:zlib";
+import { createGunzip, createGzip } from "node:zlib";
 import type { z } from "zod";
 import { CodermError } from "../errors.js";
 
@@ -56,50 +56,122 @@ export async function* readLines(file: string): AsyncGenerator<{ line: number; t
   }
 }
 
+/** Records read from one file (or a join of files) and the lines that could not be used. */
+export interface Loaded<T> {
+  records: T[];
+  bad: BadLine[];
+}
+
+/** Record a bad line found after parsing: throw in strict mode, else keep it and tell the listener. */
+export function reject(bad: BadLine[], entry: BadLine, options: ReadOptions): void {
+  if (options.strict) throw new CodermError("E_BAD_LINE", entry.reason, `${entry.file}:${entry.line}`);
+  bad.push(entry);
+  options.onBadLine?.(entry);
+}
+
+/** Returned by a `check` callback to turn a well-formed line into a bad line (a failed join, a bad blob). */
+export class Rejected {
+  constructor(readonly reason: string) {}
+}
+
 /**
- * Read a JSONL file, validating each line with `schema`. Blank lines are ignored. A bad line never
- * loses the good ones: it is reported as `file:line: reason` and skipped (or thrown with `strict`).
+ * The one JSONL reading loop, with a caller-chosen line parser (Python's JSON dialect for EvalPlus) and a
+ * `build` hook that sees the raw line, so a reader can keep exact source text next to the validated
+ * record or reject a well-formed line (`Rejected`). Blank lines are ignored; a bad line never loses the
+ * good ones: it is reported as `file:line: reason` and skipped (or thrown with `strict`).
  */
+export async function readJsonlWith<S extends z.ZodType, T>(
+  file: string,
+  schema: S,
+  parse: (text: string) => unknown,
+  build: (record: z.output<S>, text: string, line: number) => T | Rejected,
+  options: ReadOptions = {},
+): Promise<ReadResult<T>> {
+  const out: ReadResult<T> = { records: [], lines: [], bad: [] };
+  for await (const { line, text } of readLines(file)) {
+    if (text.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = parse(text);
+    } catch (e) {
+      reject(out.bad, { file, line, reason: `invalid JSON (${(e as Error).message})` }, options);
+      continue;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      reject(out.bad, { file, line, reason: describeZodError(parsed.error) }, options);
+      continue;
+    }
+    const built = build(parsed.data, text, line);
+    if (built instanceof Rejected) {
+      reject(out.bad, { file, line, reason: built.reason }, options);
+      continue;
+    }
+    out.records.push(built);
+    out.lines.push(line);
+  }
+  return out;
+}
+
+/** Read a JSONL file, validating each line with `schema` (bad lines as in `readJsonlWith`). */
 export async function readJsonl<S extends z.ZodType>(
   file: string,
   schema: S,
   options: ReadOptions = {},
 ): Promise<ReadResult<z.output<S>>> {
-  const out: ReadResult<z.output<S>> = { records: [], lines: [], bad: [] };
-  for await (const { line, text } of readLines(file)) {
-    if (text.trim() === "") continue;
-    let reason: string | undefined;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      reason = `invalid JSON (${(e as Error).message})`;
-    }
-    if (reason === undefined) {
-      const parsed = schema.safeParse(value);
-      if (parsed.success) {
-        out.records.push(parsed.data);
-        out.lines.push(line);
-        continue;
-      }
-      reason = describeZodError(parsed.error);
-    }
-    const bad = { file, line, reason };
-    if (options.strict) throw new CodermError("E_BAD_LINE", reason, `${file}:${line}`);
-    out.bad.push(bad);
-    options.onBadLine?.(bad);
-  }
-  return out;
+  return readJsonlWith(file, schema, JSON.parse, (r) => r, options);
 }
 
-/** Write records as JSONL (one JSON object per line, trailing newline). */
-export async function writeJsonl(file: string, records: Iterable<unknown>): Promise<void> {
-  const ws = createWriteStream(file);
-  for (const r of records) {
-    if (!ws.write(`${JSON.stringify(r)}\n`)) await new Promise<void>((res) => ws.once("drain", () => res()));
-  }
-  await new Promise<void>((res, rej) => {
+export interface WriteOptions {
+  /** Write to `file.tmp` and rename on success, so a kill never leaves a half-written file behind. */
+  atomic?: boolean;
+}
+
+/**
+ * Write text lines (each already serialised, no newline) with a trailing newline each; gzip when the name
+ * ends in `.gz`, matching what `readLines` accepts, so every format round-trips through compressed files.
+ * Streams, so a large file never sits in memory whole.
+ */
+export async function writeLines(
+  file: string,
+  lines: Iterable<string>,
+  options: WriteOptions = {},
+): Promise<void> {
+  const target = options.atomic ? `${file}.tmp` : file;
+  const ws = createWriteStream(target);
+  const out: NodeJS.WritableStream = file.endsWith(".gz") ? createGzip() : ws;
+  const done = new Promise<void>((res, rej) => {
     ws.once("error", rej);
-    ws.end(res);
+    ws.once("finish", res);
   });
+  if (out !== ws) (out as ReturnType<typeof createGzip>).pipe(ws);
+  for (const l of lines) {
+    if (!out.write(`${l}\n`)) await new Promise<void>((res) => out.once("drain", () => res()));
+  }
+  out.end();
+  await done;
+  if (options.atomic) renameSync(target, file);
+}
+
+/** Write a whole text file through `file.tmp` and a rename, so readers never see half of it. */
+export function writeTextAtomic(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Write records as JSONL (one `JSON.stringify` per line); gzip-aware like `writeLines`. */
+export async function writeJsonl(
+  file: string,
+  records: Iterable<unknown>,
+  options: WriteOptions = {},
+): Promise<void> {
+  await writeLines(
+    file,
+    mapIter(records, (r) => JSON.stringify(r)),
+    options,
+  );
+}
+
+function* mapIter<T, U>(items: Iterable<T>, f: (x: T) => U): Iterable<U> {
+  for (const x of items) yield f(x);
 }

@@ -5,47 +5,93 @@ import { OpenAIProvider } from "./openai-provider.js";
 import { PAPER_SAMPLING, type Role, type Sampling } from "./types.js";
 
 /**
- * How one role (`policy` or `tester`) reaches its model. snake_case: this is the on-disk shape of a run
- * config's `policy` / `tester` sections. The key itself never appears here, only the variable holding it.
+ * How one role (`policy` or `tester`) reaches its model: the `policy` / `tester` section of a run config
+ * and what `coderm generate`'s flags fill. The one model schema: `generate` and `run` read it the same way
+ * (camelCase, the documented config-file shape). The key itself never appears here, only the variable
+ * holding it.
  */
-export const RoleConfigSchema = z.object({
-  base_url: z.url({ error: "not a URL (pass --base-url or set OPENAI_BASE_URL)" }).optional(),
-  api_key_env: z.string().min(1).default("OPENAI_API_KEY"),
-  model: z.string({ error: "no model name: pass --model or set CODERM_<ROLE>_MODEL" }).min(1),
-  temperature: z.number().min(0).default(PAPER_SAMPLING.temperature),
-  top_p: z.number().gt(0).max(1).default(PAPER_SAMPLING.top_p),
-  max_tokens: z.number().int().positive().default(PAPER_SAMPLING.max_tokens),
-  /** Set false for servers known to ignore `n` (skips detection). */
-  supports_n: z.boolean().optional(),
-});
-export type RoleConfig = z.output<typeof RoleConfigSchema>;
+export const ModelConfigSchema = z
+  .object({
+    /** OpenAI-compatible server (default $CODERM_<ROLE>_BASE_URL, then $OPENAI_BASE_URL). */
+    baseUrl: z.string().optional(),
+    /** Model name (default $CODERM_<ROLE>_MODEL). */
+    model: z.string().optional(),
+    /** Name of the environment variable holding the API key (never the key itself). */
+    apiKeyEnv: z.string().min(1).default("OPENAI_API_KEY"),
+    temperature: z.number().min(0).default(PAPER_SAMPLING.temperature),
+    topP: z.number().gt(0).max(1).default(PAPER_SAMPLING.top_p),
+    maxTokens: z.number().int().positive().default(PAPER_SAMPLING.max_tokens),
+    /** Requests in flight. */
+    concurrency: z.number().int().positive().default(8),
+    /** Seconds per request. */
+    timeout: z.number().positive().max(86_400).default(600),
+    /** Retries per sample after the first attempt (429, 5xx, timeouts, resets). */
+    retries: z.number().int().nonnegative().default(6),
+    /** Most completions per request (default: all of a task's samples in one request). */
+    maxN: z.number().int().positive().optional(),
+    /** Set false for servers known to ignore `n` (skips detection). */
+    supportsN: z.boolean().optional(),
+    /** Serve recorded responses from this file instead of a server (CodeRM result file). */
+    replay: z.string().optional(),
+  })
+  .strict();
+export type ModelConfig = z.output<typeof ModelConfigSchema>;
+export type ModelConfigInput = z.input<typeof ModelConfigSchema>;
+
+/** A model config whose server and model name are known (after `resolveModelConfig`). */
+export type ResolvedModelConfig = ModelConfig & { baseUrl: string; model: string };
 
 /**
- * Resolve a role's config: explicit values, then `CODERM_<ROLE>_BASE_URL` / `CODERM_<ROLE>_MODEL`, then
- * `OPENAI_BASE_URL`, so one machine can point the policy and the tester at different servers.
+ * Fill a role's server and model from the environment: explicit values, then `CODERM_<ROLE>_BASE_URL` /
+ * `CODERM_<ROLE>_MODEL`, then `OPENAI_BASE_URL`, so one machine can point the policy and the tester at
+ * different servers. Validation is left to `resolveModelConfig`, so a fingerprint can see the result
+ * without failing for a role that will be replayed.
  */
-export function resolveRoleConfig(role: Role, input: Record<string, unknown>, env = process.env): RoleConfig {
+export function withModelEnv(role: Role, input: ModelConfigInput, env = process.env): ModelConfigInput {
   const prefix = `CODERM_${role.toUpperCase()}_`;
-  const merged = {
-    ...input,
-    base_url: input.base_url ?? env[`${prefix}BASE_URL`] ?? env.OPENAI_BASE_URL,
-    model: input.model ?? env[`${prefix}MODEL`],
-  };
-  const parsed = RoleConfigSchema.safeParse(merged);
+  const baseUrl = input.baseUrl ?? env[`${prefix}BASE_URL`] ?? env.OPENAI_BASE_URL;
+  const model = input.model ?? env[`${prefix}MODEL`];
+  return { ...input, ...(baseUrl ? { baseUrl } : {}), ...(model ? { model } : {}) };
+}
+
+/** A role's config ready to talk to a server; errors name the role and what is missing. */
+export function resolveModelConfig(
+  role: Role,
+  input: ModelConfigInput,
+  env = process.env,
+): ResolvedModelConfig {
+  const parsed = ModelConfigSchema.safeParse(withModelEnv(role, input, env));
   if (!parsed.success) throw new CodermError("E_CONFIG", describeZodError(parsed.error), role);
-  return parsed.data;
+  const c = parsed.data;
+  if (!c.baseUrl || !z.url().safeParse(c.baseUrl).success) {
+    throw new CodermError(
+      "E_CONFIG",
+      `${c.baseUrl ? `"${c.baseUrl}" is not a URL` : "no server URL"} (pass --base-url or set OPENAI_BASE_URL)`,
+      role,
+    );
+  }
+  if (!c.model) {
+    throw new CodermError(
+      "E_CONFIG",
+      `no model name: pass --model or set CODERM_${role.toUpperCase()}_MODEL`,
+      role,
+    );
+  }
+  return { ...c, baseUrl: c.baseUrl, model: c.model };
 }
 
-export function samplingOf(config: RoleConfig): Sampling {
-  return { temperature: config.temperature, top_p: config.top_p, max_tokens: config.max_tokens };
+/** The sampling parameters on the wire (snake_case there). */
+export function samplingOf(config: Pick<ModelConfig, "temperature" | "topP" | "maxTokens">): Sampling {
+  return { temperature: config.temperature, top_p: config.topP, max_tokens: config.maxTokens };
 }
 
-export function providerFor(config: RoleConfig, env = process.env): OpenAIProvider {
+/** The OpenAI-compatible provider for a resolved config. */
+export function providerFor(config: ResolvedModelConfig, env = process.env): OpenAIProvider {
   return new OpenAIProvider({
-    baseURL: config.base_url ?? "",
-    apiKeyEnv: config.api_key_env,
+    baseURL: config.baseUrl,
+    apiKeyEnv: config.apiKeyEnv,
     model: config.model,
-    supportsN: config.supports_n,
+    supportsN: config.supportsN,
     env,
   });
 }

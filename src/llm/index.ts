@@ -1,5 +1,14 @@
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
-export { providerFor, type RoleConfig, RoleConfigSchema, resolveRoleConfig, samplingOf } from "./config.js";
+export {
+  type ModelConfig,
+  type ModelConfigInput,
+  ModelConfigSchema,
+  providerFor,
+  type ResolvedModelConfig,
+  resolveModelConfig,
+  samplingOf,
+  withModelEnv,
+} from "./config.js";
 export { classifyError, type FailureKind, parseRetryAfter, RequestFailure } from "./errors.js";
 export { OpenAIProvider, type OpenAIProviderOptions } from "./openai-provider.js";
 export { formatSummary, type ProgressReporter, progressBar } from "./progress.js";

@@ -8,11 +8,18 @@
  * holds tests 0-3. Python reads a cell as `int(row, 16) >> j & 1`.
  */
 import { z } from "zod";
-import { type BadLine, describeZodError, type ReadOptions, readLines } from "../io/jsonl.js";
-import { writeLines } from "../problems/lines.js";
-import { reject } from "../problems/read.js";
+import {
+  type BadLine,
+  describeZodError,
+  type ReadOptions,
+  Rejected,
+  readJsonlWith,
+  writeLines,
+} from "../io/jsonl.js";
 import { PairResultSchema, VERDICTS } from "../records.js";
 import { type PassMatrices, PassMatrix } from "./pass-matrix.js";
+
+const ANY = z.unknown();
 
 export interface MatrixSize {
   solutions: number;
@@ -76,50 +83,44 @@ export async function readPassMatrices(
   file: string,
   options: ReadPassMatricesOptions = {},
 ): Promise<ReadPassMatricesResult> {
-  const bad: BadLine[] = [];
   const cells = new Map<string, Cells>();
   for (const t of options.sizes?.keys() ?? []) cells.set(t, new Cells());
-  let results = 0;
-  for await (const { line, text } of readLines(file)) {
-    if (text.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      reject(bad, { file, line, reason: `invalid JSON (${(e as Error).message})` }, options);
-      continue;
-    }
-    let r = fastPair(value);
-    if (!r) {
-      const parsed = PairResultSchema.safeParse(value);
-      if (!parsed.success) {
-        reject(bad, { file, line, reason: describeZodError(parsed.error) }, options);
-        continue;
+  // `build` validates and files each cell straight into column arrays (no records list, no zod per line).
+  const read = await readJsonlWith(
+    file,
+    ANY,
+    JSON.parse,
+    (value) => {
+      let r = fastPair(value);
+      if (!r) {
+        const parsed = PairResultSchema.safeParse(value);
+        if (!parsed.success) return new Rejected(describeZodError(parsed.error));
+        r = parsed.data;
       }
-      r = parsed.data;
-    }
-    if (r.passed !== ((value as { verdict: string }).verdict === "pass")) {
-      reject(bad, { file, line, reason: "passed: must be true exactly when verdict is pass" }, options);
-      continue;
-    }
-    const size = options.sizes?.get(r.task_id);
-    if (size && (r.solution >= size.solutions || r.test >= size.tests)) {
-      const reason = `(solution ${r.solution}, test ${r.test}) outside ${size.solutions}x${size.tests} for ${r.task_id}`;
-      reject(bad, { file, line, reason }, options);
-      continue;
-    }
-    let c = cells.get(r.task_id);
-    if (!c) {
-      c = new Cells();
-      cells.set(r.task_id, c);
-    }
-    c.sol.push(r.solution);
-    c.test.push(r.test);
-    c.pass.push(r.passed);
-    if (r.solution > c.maxSol) c.maxSol = r.solution;
-    if (r.test > c.maxTest) c.maxTest = r.test;
-    results++;
-  }
+      if (r.passed !== ((value as { verdict: string }).verdict === "pass"))
+        return new Rejected("passed: must be true exactly when verdict is pass");
+      const size = options.sizes?.get(r.task_id);
+      if (size && (r.solution >= size.solutions || r.test >= size.tests)) {
+        return new Rejected(
+          `(solution ${r.solution}, test ${r.test}) outside ${size.solutions}x${size.tests} for ${r.task_id}`,
+        );
+      }
+      let c = cells.get(r.task_id);
+      if (!c) {
+        c = new Cells();
+        cells.set(r.task_id, c);
+      }
+      c.sol.push(r.solution);
+      c.test.push(r.test);
+      c.pass.push(r.passed);
+      if (r.solution > c.maxSol) c.maxSol = r.solution;
+      if (r.test > c.maxTest) c.maxTest = r.test;
+      return true;
+    },
+    options,
+  );
+  const bad = read.bad;
+  const results = read.records.length;
   const matrices: PassMatrices = new Map();
   let duplicates = 0;
   let missing = 0;
@@ -223,31 +224,18 @@ export async function readPassMatrixFile(
   options: ReadOptions = {},
 ): Promise<{ matrices: PassMatrices; bad: BadLine[] }> {
   const matrices: PassMatrices = new Map();
-  const bad: BadLine[] = [];
-  for await (const { line, text } of readLines(file)) {
-    if (text.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      reject(bad, { file, line, reason: `invalid JSON (${(e as Error).message})` }, options);
-      continue;
-    }
-    const parsed = MatrixLineSchema.safeParse(value);
-    if (!parsed.success) {
-      reject(bad, { file, line, reason: describeZodError(parsed.error) }, options);
-      continue;
-    }
-    const m = lineToMatrix(parsed.data);
-    if (typeof m === "string") {
-      reject(bad, { file, line, reason: m }, options);
-      continue;
-    }
-    if (matrices.has(parsed.data.task_id)) {
-      reject(bad, { file, line, reason: `second matrix for ${parsed.data.task_id}` }, options);
-      continue;
-    }
-    matrices.set(parsed.data.task_id, m);
-  }
+  const { bad } = await readJsonlWith(
+    file,
+    MatrixLineSchema,
+    JSON.parse,
+    (line) => {
+      const m = lineToMatrix(line);
+      if (typeof m === "string") return new Rejected(m);
+      if (matrices.has(line.task_id)) return new Rejected(`second matrix for ${line.task_id}`);
+      matrices.set(line.task_id, m);
+      return true;
+    },
+    options,
+  );
   return { matrices, bad };
 }

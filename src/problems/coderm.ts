@@ -7,9 +7,15 @@
  * The raw outputs before extraction (`merge_result.jsonl`: `{messages, prompt, responses}`) are read too.
  */
 import { z } from "zod";
+import {
+  type Loaded,
+  type ReadOptions,
+  Rejected,
+  readJsonlWith,
+  writeJsonl,
+  writeLines,
+} from "../io/jsonl.js";
 import type { Label, SolutionSample, UnitTestSample } from "../records.js";
-import { writeLines, writeRecords } from "./lines.js";
-import { type Loaded, type ReadOptions, Rejected, readJsonlWith } from "./read.js";
 import { type Extractor, sortedByIndex } from "./samples.js";
 
 const MessageSchema = z.object({ role: z.string(), content: z.string() });
@@ -31,7 +37,7 @@ export async function readCodermPrompts(
 }
 
 export async function writeCodermPrompts(file: string, prompts: Iterable<CodermPrompt>): Promise<void> {
-  await writeRecords(
+  await writeJsonl(
     file,
     [...prompts].map((p) => ({ task_id: p.task_id, messages: p.messages })),
   );
@@ -151,7 +157,7 @@ export async function writeCodermSolutions(
     }
     lines.push({ task_id, solutions });
   }
-  await writeRecords(file, lines);
+  await writeJsonl(file, lines);
   return { skipped };
 }
 

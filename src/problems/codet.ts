@@ -7,9 +7,8 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { CodermError } from "../errors.js";
+import { type Loaded, type ReadOptions, Rejected, readJsonlWith, writeJsonl } from "../io/jsonl.js";
 import type { Problem, SolutionSample, UnitTestSample } from "../records.js";
-import { writeRecords } from "./lines.js";
-import { type Loaded, type ReadOptions, Rejected, readJsonlWith } from "./read.js";
 import { type CaseExtractor, type Extractor, sortedByIndex } from "./samples.js";
 
 /** File names of the CodeGen-16B release (and of the vendored 20-task slice). */
@@ -167,5 +166,5 @@ export async function writeCodetSamples(
       }),
     });
   }
-  await writeRecords(file, lines);
+  await writeJsonl(file, lines);
 }

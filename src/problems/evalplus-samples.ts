@@ -4,9 +4,8 @@
  * index within its task is its order of appearance, as in EvalPlus.
  */
 import { z } from "zod";
+import { type Loaded, type ReadOptions, Rejected, readJsonlWith, writeJsonl } from "../io/jsonl.js";
 import type { Problem, SolutionSample } from "../records.js";
-import { writeRecords } from "./lines.js";
-import { type Loaded, type ReadOptions, Rejected, readJsonlWith } from "./read.js";
 import { sortedByIndex } from "./samples.js";
 
 const SampleLine = z
@@ -67,5 +66,5 @@ export async function writeEvalPlusSamples(file: string, samples: Iterable<Solut
   for (const list of sortedByIndex(samples).values()) {
     for (const s of list) lines.push({ task_id: s.task_id, solution: s.solution ?? "" });
   }
-  await writeRecords(file, lines);
+  await writeJsonl(file, lines);
 }

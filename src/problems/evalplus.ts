@@ -8,10 +8,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { CodermError } from "../errors.js";
+import { type Loaded, type ReadOptions, readJsonlWith, writeLines } from "../io/jsonl.js";
+import { parsePythonJsonLine, stringifyPythonJson } from "../io/python-json.js";
 import type { Problem } from "../records.js";
-import { writeLines } from "./lines.js";
-import { parsePythonJsonLine, stringifyPythonJson } from "./python-json.js";
-import { type Loaded, type ReadOptions, readJsonlWith } from "./read.js";
 
 export const EVALPLUS_BENCHMARKS = ["humaneval+", "mbpp+", "humaneval"] as const;
 export type EvalPlusBenchmark = (typeof EVALPLUS_BENCHMARKS)[number];

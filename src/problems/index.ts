@@ -1,3 +1,13 @@
+export type { Loaded } from "../io/jsonl.js";
+export { writeJsonl as writeRecords, writeLines } from "../io/jsonl.js";
+export {
+  PythonJsonError,
+  parsePythonJson,
+  parsePythonJsonLine,
+  pythonFloatRepr,
+  pythonString,
+  stringifyPythonJson,
+} from "../io/python-json.js";
 export {
   type ChatMessage,
   type CodermPrompt,
@@ -44,7 +54,6 @@ export {
   readEvalPlusSamples,
   writeEvalPlusSamples,
 } from "./evalplus-samples.js";
-export { writeLines, writeRecords } from "./lines.js";
 export {
   type DateWindow,
   dateMillis,
@@ -59,15 +68,6 @@ export {
   writeLiveCodeBench,
 } from "./livecodebench.js";
 export { PickleError, unpickleString } from "./pickle.js";
-export {
-  PythonJsonError,
-  parsePythonJson,
-  parsePythonJsonLine,
-  pythonFloatRepr,
-  pythonString,
-  stringifyPythonJson,
-} from "./python-json.js";
-export type { Loaded } from "./read.js";
 export {
   type CaseExtractor,
   type Extracted,

@@ -11,15 +11,14 @@ import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { z } from "zod";
 import { CodermError } from "../errors.js";
+import { type Loaded, type ReadOptions, Rejected, readJsonlWith, writeJsonl } from "../io/jsonl.js";
 import {
   type LiveCodeBenchInfo,
   type LiveCodeBenchTest,
   LiveCodeBenchTestSchema,
   type Problem,
 } from "../records.js";
-import { writeRecords } from "./lines.js";
 import { unpickleString } from "./pickle.js";
-import { type Loaded, type ReadOptions, Rejected, readJsonlWith } from "./read.js";
 
 const LcbLine = z.looseObject({
   question_title: z.string(),
@@ -233,5 +232,5 @@ export async function writeLiveCodeBench(file: string, problems: Iterable<Proble
       metadata: JSON.stringify(x.metadata),
     });
   }
-  await writeRecords(file, lines);
+  await writeJsonl(file, lines);
 }

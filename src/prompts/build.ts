@@ -1,8 +1,26 @@
 import { CodermError } from "../errors.js";
 import type { Benchmark, Problem } from "../records.js";
 import type { PromptRecord } from "./prompt-record.js";
-import { buildSolutionPrompt, parseLiveCodeBenchSolutionPrompt } from "./solution.js";
-import { buildUnitTestPrompt } from "./unit-test.js";
+import { userPrompt } from "./prompt-record.js";
+import { parseLiveCodeBenchSolutionPrompt, solutionPromptText } from "./solution.js";
+import { buildUnitTestPrompt, unitTestQuestion } from "./unit-test.js";
+
+/**
+ * How a benchmark asks: the policy prompt's text and the question the tester prompt embeds. A benchmark
+ * descriptor carries one; `promptStyle(name)` gives the paper's for the bundled benchmarks.
+ */
+export interface PromptStyle {
+  solution(problem: Problem): string;
+  question(problem: Problem): string;
+}
+
+/** The paper's prompts for a benchmark name (`livecodebench`, `mbpp+`, else HumanEval/EvalPlus style). */
+export function promptStyle(benchmark?: Benchmark): PromptStyle {
+  return {
+    solution: (p) => solutionPromptText(p, benchmark),
+    question: (p) => unitTestQuestion(p, benchmark),
+  };
+}
 
 /**
  * Prompts for a set of problems: the policy prompt, or the tester prompt embedding `solutions.get(task_id)`
@@ -11,14 +29,15 @@ import { buildUnitTestPrompt } from "./unit-test.js";
 export function buildPrompts(
   problems: Iterable<Problem>,
   role: "policy" | "tester",
-  benchmark?: Benchmark,
+  benchmark?: Benchmark | PromptStyle,
   solutions?: ReadonlyMap<string, string>,
 ): PromptRecord[] {
+  const style = typeof benchmark === "object" ? benchmark : promptStyle(benchmark);
   const out: PromptRecord[] = [];
   const missing: string[] = [];
   for (const p of problems) {
     if (role === "policy") {
-      out.push(buildSolutionPrompt(p, benchmark));
+      out.push(userPrompt(p.task_id, style.solution(p)));
       continue;
     }
     const embedded = solutions?.get(p.task_id);
@@ -26,7 +45,7 @@ export function buildPrompts(
       missing.push(p.task_id);
       continue;
     }
-    out.push(buildUnitTestPrompt(p, embedded, benchmark));
+    out.push(buildUnitTestPrompt(p, embedded, style));
   }
   if (missing.length > 0) {
     throw new CodermError(

@@ -1,4 +1,4 @@
-export { buildPrompts, liveCodeBenchProblemsFromPrompts } from "./build.js";
+export { buildPrompts, liveCodeBenchProblemsFromPrompts, type PromptStyle, promptStyle } from "./build.js";
 export {
   type ChatMessage,
   ChatMessageSchema,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { stringifyPythonJson } from "../io/python-json.js";
 
 /** One chat message as sent to an OpenAI-compatible server. */
 export const ChatMessageSchema = z.object({
@@ -16,25 +17,10 @@ export type PromptRecord = z.infer<typeof PromptRecordSchema>;
 
 /**
  * Serialise like Python's `json.dumps(obj, ensure_ascii=False)`, which wrote the released prompt files:
- * `", "` and `": "` separators, non-ASCII kept as is. Strings escape identically to `JSON.stringify`
- * except lone surrogates, which Python would refuse to encode anyway.
+ * `", "` and `": "` separators, non-ASCII kept as is.
  */
 export function pythonJsonDumps(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (typeof value === "string" || typeof value === "boolean") return JSON.stringify(value);
-  if (typeof value === "number") {
-    if (Number.isNaN(value)) return "NaN";
-    if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(", ")}]`;
-  if (typeof value === "object") {
-    const parts = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJsonDumps(v)}`);
-    return `{${parts.join(", ")}}`;
-  }
-  return JSON.stringify(value);
+  return stringifyPythonJson(value, { ensureAscii: false });
 }
 
 /** A prompt file line exactly as the reference wrote it (no trailing newline). */

@@ -83,13 +83,15 @@ export function unitTestQuestion(problem: Problem, benchmark?: Benchmark): strin
 export function buildUnitTestPrompt(
   problem: Problem,
   solution?: string,
-  benchmark?: Benchmark,
+  benchmark?: Benchmark | { question(problem: Problem): string },
 ): PromptRecord {
   const code = solution ?? canonicalProgram(problem);
   if (code === undefined) {
     throw new CodermError("E_BAD_INPUT", "no solution to embed in the unit-test prompt", problem.task_id);
   }
-  return userPrompt(problem.task_id, unitTestPromptText(unitTestQuestion(problem, benchmark), code));
+  const question =
+    typeof benchmark === "object" ? benchmark.question(problem) : unitTestQuestion(problem, benchmark);
+  return userPrompt(problem.task_id, unitTestPromptText(question, code));
 }
 
 /** HumanEval canonical solutions are bodies: the full program is prompt + body. */

@@ -8,29 +8,10 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { CodermError } from "../errors.js";
 import { describeZodError } from "../io/jsonl.js";
+import { type ModelConfig, ModelConfigSchema } from "../llm/index.js";
 import { STRATEGIES } from "../select/index.js";
 
-export const ModelSchema = z
-  .object({
-    /** OpenAI-compatible server (default $OPENAI_BASE_URL). */
-    baseUrl: z.string().optional(),
-    model: z.string().optional(),
-    /** Name of the environment variable holding the API key (never the key itself). */
-    apiKeyEnv: z.string().default("OPENAI_API_KEY"),
-    temperature: z.number().min(0).default(0.8),
-    topP: z.number().gt(0).max(1).default(0.95),
-    maxTokens: z.number().int().positive().default(2048),
-    /** Requests in flight. */
-    concurrency: z.number().int().positive().default(8),
-    /** Seconds per request. */
-    timeout: z.number().positive().default(600),
-    /** Retries per sample after the first attempt (429, 5xx, timeouts, resets). */
-    retries: z.number().int().nonnegative().default(6),
-    /** Serve recorded responses from this file instead of a server (CodeRM result file). */
-    replay: z.string().optional(),
-  })
-  .strict();
-export type ModelConfig = z.output<typeof ModelSchema>;
+export type { ModelConfig };
 
 export const RunConfigSchema = z
   .object({
@@ -46,8 +27,8 @@ export const RunConfigSchema = z
     strategy: z.enum(STRATEGIES).default("coderm-vote"),
     /** Strategies compared in the report. */
     strategies: z.array(z.enum(STRATEGIES)).default(["codet", "coderm-vote", "argmax"]),
-    policy: ModelSchema.default(() => ModelSchema.parse({})),
-    tester: ModelSchema.default(() => ModelSchema.parse({})),
+    policy: ModelConfigSchema.default(() => ModelConfigSchema.parse({})),
+    tester: ModelConfigSchema.default(() => ModelConfigSchema.parse({})),
     /** Replay CodeT's released generations from this directory (solutions + assert-case tests). */
     codet: z.string().optional(),
     /** Only the first K problems. */

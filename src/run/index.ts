@@ -1,5 +1,4 @@
-/** The whole loop: `run()` (resumable, one directory per run) and `rank()` (choose from samples + results). */
-export { type CodetData, type CodetDataOptions, loadCodetData, splitCases } from "./codet-data.js";
+/** The whole loop: `run()` (resumable, one directory per run) on the stage loop any pipeline can reuse. */
 export {
   CONFIG_FILES,
   findConfigFile,
@@ -11,20 +10,15 @@ export {
   readConfigFile,
   runConfigJsonSchema,
 } from "./config.js";
-export { readSolutionsFile, readTestsFile, type SampleFileFormat, type SampleFileOptions } from "./inputs.js";
+export { type GeneratedSamples, type GenerateSamplesOptions, generateSamples } from "./generate.js";
+export { fingerprint, Ledger, type StageState } from "./ledger.js";
 export {
-  type Cell,
-  indexSamples,
-  matricesFrom,
-  outcomeToResult,
-  pairId,
-  parsePairId,
-  planPairs,
-  readDoneResults,
-  runPairs,
-  validTests,
-} from "./pairs.js";
-export { type ProgressMode, RunProgress } from "./progress.js";
-export { type RankInput, type RankOptions, type RankOutput, rank, type Selected } from "./rank.js";
+  type PipelineEvent,
+  type PipelineOptions,
+  runStages,
+  type Stage,
+  type StageContext,
+  type StageOutcome,
+} from "./pipeline.js";
 export { RUN_FILES, type RunHooks, type RunOutput, run } from "./run.js";
-export { formatTable } from "./table.js";
+export { RUN_STAGES, type RunState } from "./stages.js";

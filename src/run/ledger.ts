@@ -19,16 +19,15 @@ const MIGRATIONS: Migration[] = [
            status TEXT NOT NULL CHECK (status IN ('started', 'done')),
            info_json TEXT,
            updated_at TEXT NOT NULL
-         );
-         CREATE TABLE run_results (
-           task_id TEXT NOT NULL, solution INTEGER NOT NULL, test INTEGER NOT NULL,
-           verdict TEXT NOT NULL, passed INTEGER NOT NULL, duration_ms REAL,
-           PRIMARY KEY (task_id, solution, test)
-         );
-         CREATE TABLE run_selected (
-           task_id TEXT PRIMARY KEY, strategy TEXT NOT NULL, solution_index INTEGER, score REAL, why TEXT
          );`,
       ),
+  },
+  // v1 also made run_results and run_selected, which nothing read (results.jsonl and selected.jsonl
+  // hold the same): stores that have them drop them.
+  {
+    stage: "run",
+    version: 2,
+    up: (db) => db.exec("DROP TABLE IF EXISTS run_results; DROP TABLE IF EXISTS run_selected;"),
   },
 ];
 

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { CodermError } from "../errors.js";
 import { describeZodError } from "../io/jsonl.js";
-import { ModelSchema } from "../run/config.js";
+import { ModelConfigSchema as ModelSchema } from "../llm/index.js";
 import { MUTATION_OPERATORS } from "./mutation-operators.js";
 import { QUESTION_FORMATS } from "./questions.js";
 

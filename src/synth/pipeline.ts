@@ -8,12 +8,15 @@
  */
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { RunProgress } from "../cli/progress.js";
 import { CodermError } from "../errors.js";
 import { labelHumanEval } from "../evaluate/labels/index.js";
 import { describeTestClass, initPython } from "../extract/index.js";
 import { readJsonl, writeJsonl } from "../io/jsonl.js";
+import { outcomeToResult, pairId } from "../matrix/pairs.js";
 import { PassMatrix } from "../matrix/pass-matrix.js";
 import { writePassMatrices } from "../matrix/results-io.js";
+import { buildPrompts } from "../prompts/index.js";
 import {
   type Label,
   LabelSchema,
@@ -24,10 +27,8 @@ import {
   type UnitTestSample,
   UnitTestSampleSchema,
 } from "../records.js";
-import { generateSolutions, generateTests } from "../run/generate-stage.js";
+import { generateSamples } from "../run/generate.js";
 import { fingerprint, Ledger } from "../run/ledger.js";
-import { outcomeToResult, pairId } from "../run/pairs.js";
-import { RunProgress } from "../run/progress.js";
 import { formatReport, type PairInput, Sandbox } from "../sandbox/index.js";
 import { openStore, ResponseCache } from "../store/index.js";
 import type { SynthConfig } from "./config.js";
@@ -237,22 +238,23 @@ export async function synth(config: SynthConfig, hooks: SynthHooks = {}): Promis
       progress.begin("generate");
       const provider = await teacherProvider(config, questions);
       const embed = new Map(questions.map((q) => [q.task_id, q.canonical_solution.trimEnd()]));
-      const g = await generateTests({
+      const g = await generateSamples({
         role: "tester",
-        problems: questions,
+        prompts: buildPrompts(questions, "tester", undefined, embed),
         n: config.m,
         model: config.teacher,
         cache: new ResponseCache(store),
-        embed,
         provider,
         signal: hooks.signal,
-        onProgress: (d, t) => progress.update(d, t),
+        onEvent: sampleProgress(questions.length * config.m, (d, t) => progress.update(d, t)),
       });
-      tests = g.records;
+      tests = g.samples;
       await atomicJsonl(path("tests"), tests);
-      if (g.failed > 0) {
-        progress.note(`${g.failed} teacher samples failed after retries; rerun to ask for them again`);
-        ledger.mark("generate", fpTests, "started", { failed: g.failed });
+      if (g.failures.length > 0) {
+        progress.note(
+          `${g.failures.length} teacher samples failed after retries; rerun to ask for them again`,
+        );
+        ledger.mark("generate", fpTests, "started", { failed: g.failures.length });
       } else ledger.mark("generate", fpTests, "done", { tests: tests.length });
     }
     checkStop();
@@ -318,18 +320,21 @@ export async function synth(config: SynthConfig, hooks: SynthHooks = {}): Promis
       let failed = 0;
       let got = config.nWeak === 0 ? [] : await recordedWeak(config, questions);
       if (!got) {
-        const g = await generateSolutions({
+        const g = await generateSamples({
           role: "policy",
-          problems: questions.map(weakPromptProblem),
-          benchmark: questions.every((q) => q.question === undefined) ? "humaneval" : "livecodebench",
+          prompts: buildPrompts(
+            questions.map(weakPromptProblem),
+            "policy",
+            questions.every((q) => q.question === undefined) ? "humaneval" : "livecodebench",
+          ),
           n: config.nWeak,
           model: config.weak,
           cache: new ResponseCache(store),
           signal: hooks.signal,
-          onProgress: (d, t) => progress.update(d, t),
+          onEvent: sampleProgress(questions.length * config.nWeak, (d, t) => progress.update(d, t)),
         });
-        got = g.records;
-        failed = g.failed;
+        got = g.samples;
+        failed = g.failures.length;
       }
       weak = got.filter((s) => byId.has(s.task_id) && s.index < config.nWeak);
       await atomicJsonl(path("weak"), weak);
@@ -615,6 +620,14 @@ function countBy(xs: readonly string[]): Record<string, number> {
  * LiveCodeBench's generic prompt with the ground truth's signature as starter code, so weak solutions
  * define the function the tests call.
  */
+/** Generation events → (samples done, total) for a progress display. */
+function sampleProgress(total: number, update: (done: number, total: number) => void) {
+  let done = 0;
+  return (e: { type: string }) => {
+    if (e.type === "sample") update(++done, total);
+  };
+}
+
 function weakPromptProblem(q: SynthQuestion): SynthQuestion {
   if (q.question === undefined) return q;
   const sig = new RegExp(`^(?:async\\s+)?def\\s+${q.entry_point}\\s*\\([^\\n]*`, "m").exec(

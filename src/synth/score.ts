@@ -6,8 +6,8 @@
  * equivalent. Undefined ratios (0/0) are null and never fail a filter; they are counted in the report.
  */
 import { type QualityReport, testQuality } from "../evaluate/metrics/index.js";
+import { keepColumns } from "../matrix/pairs.js";
 import type { PassMatrix } from "../matrix/pass-matrix.js";
-import { keepColumns } from "../run/pairs.js";
 
 export interface Filters {
   minMutationScore?: number;

@@ -7,12 +7,12 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { loadCodetData } from "../extract/codet-data.js";
 import { assertsToUnittest, initPython } from "../extract/index.js";
+import { readSolutionsFile } from "../extract/sample-files.js";
 import { fenced, loadReplay, type Provider, type ReplayData, ReplayProvider } from "../llm/index.js";
 import { BENCHMARK_FILES, VENDOR_DIR } from "../problems/index.js";
 import type { SolutionSample } from "../records.js";
-import { loadCodetData } from "../run/codet-data.js";
-import { readSolutionsFile } from "../run/inputs.js";
 import type { SynthConfig } from "./config.js";
 import { type LoadedQuestions, readQuestions, type SynthQuestion } from "./questions.js";
 

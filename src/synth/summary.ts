@@ -5,9 +5,9 @@
  * operator with the equivalent-mutant estimate, distributions, and examples of kept and dropped tests.
  */
 import { type TestQuality, testQuality } from "../evaluate/metrics/index.js";
+import { keepColumns } from "../matrix/pairs.js";
 import type { PassMatrix } from "../matrix/pass-matrix.js";
 import type { Label, UnitTestSample } from "../records.js";
-import { keepColumns } from "../run/pairs.js";
 import type { SynthConfig } from "./config.js";
 import { MUTATION_OPERATORS } from "./mutation-operators.js";
 import type { FilterRecord, MutantRecord } from "./pipeline.js";

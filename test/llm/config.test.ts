@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { isCodermError } from "../../src/errors.js";
-import { PAPER_SAMPLING, resolveRoleConfig, samplingOf } from "../../src/llm/index.js";
+import { PAPER_SAMPLING, resolveModelConfig, samplingOf } from "../../src/llm/index.js";
 
-describe("role config", () => {
+describe("model config", () => {
   it("defaults to the paper's sampling and OPENAI_* variables", () => {
-    const c = resolveRoleConfig("policy", { model: "m" }, { OPENAI_BASE_URL: "http://h:1/v1" });
-    expect(c).toMatchObject({ base_url: "http://h:1/v1", api_key_env: "OPENAI_API_KEY", model: "m" });
+    const c = resolveModelConfig("policy", { model: "m" }, { OPENAI_BASE_URL: "http://h:1/v1" });
+    expect(c).toMatchObject({ baseUrl: "http://h:1/v1", apiKeyEnv: "OPENAI_API_KEY", model: "m" });
     expect(samplingOf(c)).toEqual(PAPER_SAMPLING);
   });
 
@@ -15,12 +15,12 @@ describe("role config", () => {
       CODERM_TESTER_BASE_URL: "http://tester/v1",
       CODERM_TESTER_MODEL: "CodeRM-8B",
     };
-    expect(resolveRoleConfig("tester", {}, env)).toMatchObject({
-      base_url: "http://tester/v1",
+    expect(resolveModelConfig("tester", {}, env)).toMatchObject({
+      baseUrl: "http://tester/v1",
       model: "CodeRM-8B",
     });
-    expect(resolveRoleConfig("policy", { model: "p", temperature: 0 }, env)).toMatchObject({
-      base_url: "http://shared/v1",
+    expect(resolveModelConfig("policy", { model: "p", temperature: 0 }, env)).toMatchObject({
+      baseUrl: "http://shared/v1",
       temperature: 0,
     });
   });
@@ -28,7 +28,7 @@ describe("role config", () => {
   it("names the role and the problem when the config is unusable", () => {
     const err = (() => {
       try {
-        resolveRoleConfig("tester", { base_url: "not a url" }, {});
+        resolveModelConfig("tester", { baseUrl: "not a url" }, {});
       } catch (e) {
         return e;
       }

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isCodermError } from "../../src/errors.js";
 import { readJsonl, writeJsonl } from "../../src/io/jsonl.js";
+import { parsePythonJson } from "../../src/io/python-json.js";
 import {
   BENCHMARK_FILES,
   loadBenchmark,
@@ -9,7 +10,6 @@ import {
   VENDOR_DIR,
   writeEvalPlusProblems,
 } from "../../src/problems/evalplus.js";
-import { parsePythonJson } from "../../src/problems/python-json.js";
 import { type Problem, ProblemSchema } from "../../src/records.js";
 import { readRealLines, tempDir, writeCorrupted, writeText } from "./corrupt.js";
 

@@ -4,36 +4,27 @@
  * arrives, so a killed run resumes by asking only for the missing samples.
  */
 
-import { fileURLToPath } from "node:url";
 import { defineCommand } from "citty";
+import { benchmarkNames, resolveProblems } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
-import { readJsonl } from "../../io/jsonl.js";
+import { describeZodError, readJsonl, writeJsonl } from "../../io/jsonl.js";
 import {
   fenced,
   formatSummary,
-  generate,
   loadReplay,
+  ModelConfigSchema,
   PAPER_SAMPLING,
   type Provider,
   progressBar,
-  providerFor,
   ReplayProvider,
   ROLES,
   type Role,
-  resolveRoleConfig,
-  samplingOf,
 } from "../../llm/index.js";
-import {
-  buildPrompts,
-  liveCodeBenchProblemsFromPrompts,
-  type PromptRecord,
-  PromptRecordSchema,
-} from "../../prompts/index.js";
-import type { Benchmark, Problem, SolutionSample, UnitTestSample } from "../../records.js";
+import { buildPrompts, type PromptRecord, PromptRecordSchema } from "../../prompts/index.js";
+import type { SolutionSample, UnitTestSample } from "../../records.js";
+import { generateSamples } from "../../run/generate.js";
 import { openStore, ResponseCache } from "../../store/index.js";
 import { numberFlag } from "../flags.js";
-
-const BENCHMARK_CHOICES = ["humaneval+", "mbpp+", "livecodebench"] as const;
 
 const num = numberFlag;
 
@@ -41,26 +32,11 @@ async function readPrompts(file: string): Promise<PromptRecord[]> {
   return (await readJsonl(file, PromptRecordSchema, { strict: true })).records;
 }
 
-async function loadProblems(benchmark: Benchmark): Promise<Problem[]> {
-  if (benchmark === "livecodebench") {
-    const file = fileURLToPath(
-      new URL("../../../vendor/coderm/input_livecodebench_sol.jsonl", import.meta.url),
-    );
-    return liveCodeBenchProblemsFromPrompts(await readPrompts(file));
-  }
-  const { loadBenchmark } = await import("../../problems/index.js");
-  return (await loadBenchmark(benchmark as "humaneval+" | "mbpp+")).records;
-}
-
 /** The first usable solution of each task in a CodeRM solutions file (the code the tester prompt embeds). */
 async function firstSolutions(file: string): Promise<Map<string, string>> {
   const { readCodermSolutions } = await import("../../problems/index.js");
-  const out = new Map<string, string>();
-  for (const s of (await readCodermSolutions(file, { strict: true })).records) {
-    if (s.solution !== null && s.solution.trim() !== "" && !out.has(s.task_id))
-      out.set(s.task_id, s.solution);
-  }
-  return out;
+  const { embeddedSolutions } = await import("../../extract/sample-files.js");
+  return embeddedSolutions((await readCodermSolutions(file, { strict: true })).records);
 }
 
 export default defineCommand({
@@ -78,7 +54,7 @@ export default defineCommand({
     },
     benchmark: {
       type: "enum",
-      options: [...BENCHMARK_CHOICES],
+      options: benchmarkNames(),
       description: "Build prompts for this benchmark",
     },
     prompts: { type: "string", description: "Use these {task_id, messages} prompts instead of --benchmark" },
@@ -134,40 +110,44 @@ export default defineCommand({
     let prompts: PromptRecord[];
     if (args.prompts) prompts = (await readPrompts(args.prompts)).slice(0, limit);
     else {
-      const benchmark = args.benchmark as Benchmark;
-      const problems = (await loadProblems(benchmark)).slice(0, limit);
+      const r = await resolveProblems(args.benchmark as string);
+      const problems = r.problems.slice(0, limit);
       const solutions = args["from-solutions"] ? await firstSolutions(args["from-solutions"]) : undefined;
-      prompts = buildPrompts(problems, role, benchmark, solutions);
+      prompts = buildPrompts(problems, role, r.benchmark?.prompts, solutions);
     }
-
-    const config = args.replay
-      ? undefined
-      : resolveRoleConfig(role, {
-          base_url: args["base-url"],
+    const parsed = ModelConfigSchema.safeParse(
+      Object.fromEntries(
+        Object.entries({
+          baseUrl: args["base-url"],
           model: args.model,
-          api_key_env: args["api-key-env"],
+          apiKeyEnv: args["api-key-env"],
           temperature: num(args.temperature, "temperature"),
-          top_p: num(args["top-p"], "top-p"),
-          max_tokens: num(args["max-tokens"], "max-tokens", { min: 1, int: true }),
-        });
-    const sampling = config ? samplingOf(config) : PAPER_SAMPLING;
-    let provider: Provider;
-    if (config) provider = providerFor(config);
-    else {
+          topP: num(args["top-p"], "top-p"),
+          maxTokens: num(args["max-tokens"], "max-tokens", { min: 1, int: true }),
+          concurrency: num(args.jobs, "jobs", { min: 1, int: true }),
+          timeout: num(args.timeout, "timeout", { min: 0.001 }),
+          retries: num(args.retries, "retries", { int: true }),
+          maxN: num(args["max-n"], "max-n", { min: 1, int: true }),
+        }).filter(([, v]) => v !== undefined),
+      ),
+    );
+    if (!parsed.success) throw new CodermError("E_CONFIG", describeZodError(parsed.error), role);
+    const model = parsed.data;
+    let provider: Provider | undefined;
+    if (args.replay) {
       const { truncateSolution } = await import("../../extract/index.js");
-      const replay = args.replay as string;
-      const data = await loadReplay(replay, {
+      const data = await loadReplay(args.replay, {
         codetTasks: args["codet-tasks"],
         // CodeT solutions continue their prompt; CodeT test samples continue a prompt ending in "assert ".
         codetResponse: (prompt, completion) =>
           prompt.endsWith("assert ") ? `assert ${completion}` : fenced(prompt + truncateSolution(completion)),
       });
-      provider = new ReplayProvider(data, replay);
+      provider = new ReplayProvider(data, args.replay);
     }
     // Replays are free and deterministic: nothing to cache.
     const store = args.replay ? undefined : openStore(args.store);
     const cache = store ? new ResponseCache(store) : undefined;
-    const runId = cache?.startRun("generate", { ...args, role, n, sampling, model: provider.model });
+    const runId = cache?.startRun("generate", { ...args, role, n, model: model.model });
     const stop = new AbortController();
     const onSigint = () => {
       process.stderr.write("\ncoderm: stopping; finished samples are kept in the store\n");
@@ -175,25 +155,10 @@ export default defineCommand({
     };
     process.once("SIGINT", onSigint);
     const bar = progressBar(prompts.length * n);
-    let outcome: Awaited<ReturnType<typeof generate>>;
+    let g: Awaited<ReturnType<typeof generateSamples>>;
     try {
-      outcome = await generate(
-        prompts.map((p) => ({ taskId: p.task_id, messages: p.messages })),
-        {
-          provider,
-          role,
-          n,
-          sampling,
-          cache,
-          noCache: !args.cache,
-          concurrency: num(args.jobs, "jobs", { min: 1, int: true }),
-          timeoutMs: num(args.timeout, "timeout", { min: 0.001 })! * 1000,
-          maxRetries: num(args.retries, "retries", { int: true }),
-          maxN: num(args["max-n"], "max-n", { min: 1, int: true }),
-          onEvent: bar.onEvent,
-          signal: stop.signal,
-        },
-      );
+      const common = { prompts, n, model, provider, cache, noCache: !args.cache, signal: stop.signal };
+      g = await generateSamples({ ...common, role, onEvent: bar.onEvent });
     } catch (e) {
       bar.stop();
       if (runId !== undefined) cache?.finishRun(runId, "failed", { error: (e as Error).message });
@@ -203,70 +168,34 @@ export default defineCommand({
       process.off("SIGINT", onSigint);
     }
     bar.stop();
-    const { results, summary } = outcome;
-
-    const extract = await import("../../extract/index.js");
-    await extract.initPython();
-    const { writeCodermSolutions, writeCodermUnitTests, writeRecords } = await import(
-      "../../problems/index.js"
-    );
-    const failed: string[] = [];
-    const rejected: Record<string, number> = {};
-    const solutions: SolutionSample[] = [];
-    const tests: UnitTestSample[] = [];
-    const seen = new Map<string, number>();
-    for (const r of results) {
-      for (const s of r.samples) {
-        if (s.text === null) {
-          // Kept as a null sample so the task still gets its line: CodeRM files are joined by position.
-          const why = { rejected: `generation failed: ${s.error ?? "unknown"}` };
-          failed.push(`${r.taskId} #${s.index}: ${s.error ?? "failed"}`);
-          if (role === "policy")
-            solutions.push({ task_id: r.taskId, index: s.index, solution: null, ...why });
-          else tests.push({ task_id: r.taskId, index: s.index, format: "unittest", test: null, ...why });
-          continue;
-        }
-        let x: { ok: true; text: string } | { ok: false; reason: string } =
-          role === "policy" ? extract.extractCode(s.text) : extract.extractUnitTest(s.text);
-        // Like the reference, a unit test identical to an earlier one of the same task is dropped.
-        if (x.ok && role === "tester") {
-          const first = seen.get(`${r.taskId}\u0000${x.text}`);
-          if (first !== undefined) x = { ok: false, reason: "duplicate unit test" };
-          else seen.set(`${r.taskId}\u0000${x.text}`, s.index);
-        }
-        if (!x.ok) rejected[x.reason] = (rejected[x.reason] ?? 0) + 1;
-        const text = x.ok ? x.text : null;
-        const why = x.ok ? {} : { rejected: x.reason };
-        if (role === "policy") solutions.push({ task_id: r.taskId, index: s.index, solution: text, ...why });
-        else tests.push({ task_id: r.taskId, index: s.index, format: "unittest", test: text, ...why });
-      }
-    }
+    const { writeCodermSolutions, writeCodermUnitTests } = await import("../../problems/index.js");
     const { skipped: dropped } =
       role === "policy"
-        ? await writeCodermSolutions(args.out, solutions)
-        : await writeCodermUnitTests(args.out, tests);
+        ? await writeCodermSolutions(args.out, g.samples as SolutionSample[])
+        : await writeCodermUnitTests(args.out, g.samples as UnitTestSample[]);
+    const failed = g.failures;
     const skipped = dropped - failed.length;
     if (args.responses) {
       const byTask = new Map(prompts.map((p) => [p.task_id, p.messages]));
-      await writeRecords(
+      await writeJsonl(
         args.responses,
-        results.map((r) => ({
+        g.results.map((r) => ({
           task_id: r.taskId,
           messages: byTask.get(r.taskId),
           responses: r.samples.flatMap((s) => (s.text === null ? [] : [s.text])),
         })),
       );
     }
-    if (runId !== undefined) cache?.finishRun(runId, failed.length > 0 ? "incomplete" : "done", summary);
+    if (runId !== undefined) cache?.finishRun(runId, failed.length > 0 ? "incomplete" : "done", g.summary);
     store?.close();
 
     const err = process.stderr;
     for (const f of failed.slice(0, 20)) err.write(`coderm: failed ${f}\n`);
     if (failed.length > 20) err.write(`coderm: ... and ${failed.length - 20} more failed samples\n`);
-    err.write(`${formatSummary(summary)}\n`);
-    const reasons = Object.entries(rejected).sort((a, b) => b[1] - a[1]);
+    err.write(`${formatSummary(g.summary)}\n`);
+    const reasons = Object.entries(g.rejected).sort((a, b) => b[1] - a[1]);
     err.write(
-      `wrote ${args.out}: ${solutions.length + tests.length - dropped} ${role === "policy" ? "solutions" : "unit tests"}` +
+      `wrote ${args.out}: ${g.samples.length - dropped} ${role === "policy" ? "solutions" : "unit tests"}` +
         ` (${skipped} responses rejected by extraction${
           reasons.length
             ? `: ${reasons

@@ -4,42 +4,31 @@
  * format; L gets one Label per sample. Resumable: samples already in L are skipped.
  */
 
-import { appendFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
 import { defineCommand } from "citty";
+import { benchmarkNames, getBenchmark, groundTruthOf, resolveProblems } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
+import { labelSamples } from "../../evaluate/label-samples.js";
 import {
   DEFAULT_GT_TIME_LIMIT_FACTOR,
   DEFAULT_MIN_TIME_LIMIT,
-  datasetHash,
   ForkServerExecutor,
   type LabelExecutor,
-  labelEvalPlus,
-  labelHumanEval,
-  loadGroundTruth,
 } from "../../evaluate/labels/index.js";
-import { formatBadLine, readJsonl } from "../../io/jsonl.js";
-import {
-  BENCHMARK_FILES,
-  EVALPLUS_BENCHMARKS,
-  type EvalPlusBenchmark,
-  loadBenchmark,
-  VENDOR_DIR,
-} from "../../problems/evalplus.js";
+import { formatBadLine } from "../../io/jsonl.js";
 import { readEvalPlusSamples } from "../../problems/evalplus-samples.js";
-import { type Label, LabelSchema } from "../../records.js";
+import { isolationLine } from "../../report/isolation.js";
 import { Sandbox } from "../../sandbox/index.js";
 import { numberFlag, oneOf, ttyProgress } from "../flags.js";
 
-const num = (value: string | undefined, field: string, fallback: number): number =>
-  numberFlag(value, field, { positive: true }) ?? fallback;
+const num = (value: string | undefined, field: string): number | undefined =>
+  numberFlag(value, field, { positive: true });
 
 const progress = ttyProgress;
 
 export default defineCommand({
   meta: { name: "label", description: "Ground-truth labels for solutions (EvalPlus / HumanEval semantics)." },
   args: {
-    benchmark: { type: "string", required: true, description: "humaneval+ | mbpp+ | humaneval" },
+    benchmark: { type: "string", required: true, description: benchmarkNames().join(" | ") },
     solutions: {
       type: "string",
       required: true,
@@ -55,6 +44,10 @@ export default defineCommand({
       description: "Directory holding evalplus/ and humaneval/ (default: bundled data)",
     },
     problems: { type: "string", description: "A benchmark file to use instead of the standard one" },
+    "lcb-dir": {
+      type: "string",
+      description: "livecodebench: code_generation_lite directory with test cases (default $CODERM_LCB_DIR)",
+    },
     "min-time-limit": {
       type: "string",
       description: `Seconds, EvalPlus --min-time-limit (default ${DEFAULT_MIN_TIME_LIMIT})`,
@@ -88,87 +81,69 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    const benchmark = args.benchmark as EvalPlusBenchmark;
-    if (!EVALPLUS_BENCHMARKS.includes(benchmark)) {
+    const benchmark = getBenchmark(args.benchmark);
+    const warn = (b: Parameters<typeof formatBadLine>[0]) =>
+      console.error(`coderm: skipped ${formatBadLine(b)}`);
+    const loaded = await resolveProblems(benchmark.name, {
+      onBadLine: warn,
+      ...(args.data ? { dataDir: args.data } : {}),
+      ...(args.problems ? { file: args.problems } : {}),
+      ...(args["lcb-dir"] ? { lcbDir: args["lcb-dir"] } : {}),
+    });
+    const spec = groundTruthOf(loaded.problems, benchmark);
+    if (!spec) {
       throw new CodermError(
-        "E_BAD_INPUT",
-        `expected one of ${EVALPLUS_BENCHMARKS.join(", ")}`,
+        "E_NO_GROUND_TRUTH",
+        `these ${benchmark.name} problems carry no ground truth${benchmark.name === "livecodebench" ? " (pass --lcb-dir)" : ""}`,
         "--benchmark",
       );
     }
-    const file = args.problems ?? join(args.data ?? VENDOR_DIR, BENCHMARK_FILES[benchmark]);
-    const warn = (b: Parameters<typeof formatBadLine>[0]) =>
-      console.error(`coderm: skipped ${formatBadLine(b)}`);
-    const problems = await loadBenchmark(benchmark, { file, onBadLine: warn });
-    const samples = await readEvalPlusSamples(args.solutions, {
-      problems: problems.records,
-      onBadLine: warn,
-    });
-    const known = new Set(problems.records.map((p) => p.task_id));
-    for (const s of samples.records) {
-      if (!known.has(s.task_id))
-        throw new CodermError("E_BAD_INPUT", `task ${s.task_id} is not in ${benchmark}`, args.solutions);
-    }
-    const done = new Set<string>();
-    if (existsSync(args.out)) {
-      const prev = await readJsonl(args.out, LabelSchema, { onBadLine: warn });
-      for (const l of prev.records) done.add(`${l.task_id}\u0000${l.index}`);
-    }
-    const todo = samples.records.filter((s) => !done.has(`${s.task_id}\u0000${s.index}`));
-    if (done.size > 0)
-      console.error(`coderm: ${done.size} samples already labelled in ${args.out}; ${todo.length} to go`);
-    if (todo.length === 0) return;
-    const workers = args.workers ? num(args.workers, "workers", 1) : undefined;
+    const samples = await readEvalPlusSamples(args.solutions, { problems: loaded.problems, onBadLine: warn });
     const clock = oneOf(args.clock ?? "cpu", ["cpu", "wall"] as const, "clock", "clock");
-    const executor: LabelExecutor = args["fork-server"]
-      ? new ForkServerExecutor({ workers })
-      : (await Sandbox.start({ workers })).executor("labels");
+    const workers = args.workers ? numberFlag(args.workers, "workers", { min: 1, int: true }) : undefined;
+    let executor: LabelExecutor | undefined;
     let count = 0;
     let correct = 0;
+    let todo = 0;
     const show = progress("labelled");
-    const write = (labels: Label[]) => {
-      appendFileSync(args.out, labels.map((l) => `${JSON.stringify(l)}\n`).join(""));
-      count += labels.length;
-      correct += labels.filter((l) => l.correct).length;
-      show(count, todo.length);
-    };
     try {
-      if (benchmark === "humaneval") {
-        const byId = new Map(problems.records.map((p) => [p.task_id, p]));
-        await labelHumanEval(todo, byId, {
-          executor,
-          timeout: num(args.timeout, "timeout", 3),
-          clock,
-          onLabels: write,
-        });
-      } else {
-        const needed = new Set(todo.map((s) => s.task_id));
-        const subset = problems.records.filter((p) => needed.has(p.task_id));
-        const showGt = progress("expected outputs");
-        let gtDone = 0;
-        const truth = await loadGroundTruth(subset, benchmark, {
-          executor,
-          hash: datasetHash(file),
-          ...(args.cache ? { cacheDir: args.cache } : {}),
-          onTask: () => showGt(++gtDone, subset.length),
-        });
-        await labelEvalPlus(todo, truth, {
-          executor,
-          minTimeLimit: num(args["min-time-limit"], "min-time-limit", DEFAULT_MIN_TIME_LIMIT),
-          gtTimeLimitFactor: num(
-            args["gt-time-limit-factor"],
-            "gt-time-limit-factor",
-            DEFAULT_GT_TIME_LIMIT_FACTOR,
-          ),
-          details: Boolean(args.details),
-          baseOnly: Boolean(args["base-only"]),
-          clock,
-          noDedupe: args.dedupe === false,
-          onLabels: write,
-        });
-      }
+      const r = await labelSamples(spec, loaded.problems, samples.records, {
+        // Started only when something is left to label (a finished file costs no sandbox).
+        executor: async () => {
+          if (args["fork-server"]) executor = new ForkServerExecutor({ workers });
+          else {
+            const sb = await Sandbox.start({ workers });
+            console.error(`coderm: ${isolationLine(sb.isolation)}`);
+            executor = sb.executor("labels");
+          }
+          return executor;
+        },
+        file: args.out,
+        problemsFile: loaded.file,
+        ...(args.cache ? { cacheDir: args.cache } : {}),
+        minTimeLimit: num(args["min-time-limit"], "min-time-limit") ?? DEFAULT_MIN_TIME_LIMIT,
+        gtTimeLimitFactor:
+          num(args["gt-time-limit-factor"], "gt-time-limit-factor") ?? DEFAULT_GT_TIME_LIMIT_FACTOR,
+        timeout: num(args.timeout, "timeout"),
+        details: Boolean(args.details),
+        baseOnly: Boolean(args["base-only"]),
+        clock,
+        noDedupe: args.dedupe === false,
+        onStart: (kept, left) => {
+          todo = left;
+          if (kept > 0)
+            console.error(`coderm: ${kept} samples already labelled in ${args.out}; ${left} to go`);
+        },
+        onGroundTruth: progress("expected outputs"),
+        onLabels: (labels) => {
+          count += labels.length;
+          correct += labels.filter((l) => l.correct).length;
+          show(count, todo);
+        },
+      });
+      if (r.labels.length === r.kept) return;
     } finally {
-      await executor.close();
+      await executor?.close();
     }
     console.error(`coderm: labelled ${count} samples, ${correct} correct → ${args.out}`);
   },

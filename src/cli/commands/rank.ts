@@ -4,14 +4,14 @@
  */
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
+import { resolveProblems } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
+import { readSolutionsFile, readTestsFile } from "../../extract/sample-files.js";
 import { type BadLine, formatBadLine, readJsonl, writeJsonl } from "../../io/jsonl.js";
 import { PairResultSchema } from "../../records.js";
-import { readSolutionsFile, readTestsFile } from "../../run/inputs.js";
-import { loadProblemsArg } from "../../run/problems-arg.js";
-import { rank } from "../../run/rank.js";
 import { formatReport } from "../../sandbox/index.js";
 import { isStrategyName, STRATEGIES } from "../../select/index.js";
+import { rank } from "../../select/rank.js";
 
 export default defineCommand({
   meta: { name: "rank", description: "Choose the best solution per task from a pass matrix." },
@@ -45,7 +45,9 @@ export default defineCommand({
       );
     const bad: BadLine[] = [];
     const readOpts = { strict: Boolean(args.strict), onBadLine: (b: BadLine) => bad.push(b) };
-    const problems = args.problems ? (await loadProblemsArg(args.problems, readOpts)).problems : undefined;
+    const problems = args.problems
+      ? (await resolveProblems(args.problems, readOpts, "--problems")).problems
+      : undefined;
     const solutions = await readSolutionsFile(args.solutions, {
       ...readOpts,
       problems,

@@ -4,12 +4,12 @@
  */
 
 import { defineCommand } from "citty";
+import { formatTable } from "../../report/table.js";
 import { findConfigFile, parseRunConfig, readConfigFile } from "../../run/config.js";
-import { type ProgressMode, RunProgress } from "../../run/progress.js";
 import { run } from "../../run/run.js";
-import { formatTable } from "../../run/table.js";
 import { STRATEGIES } from "../../select/index.js";
 import { numberFlag, untilStopped } from "../flags.js";
+import { type ProgressMode, RunProgress } from "../progress.js";
 
 const num = (value: string | undefined, field: string) => numberFlag(value, field);
 
@@ -115,7 +115,22 @@ export default defineCommand({
       configFile ?? "flags",
     );
     const mode: ProgressMode = args.json ? "json" : args.quiet ? "quiet" : "bar";
-    const out = await untilStopped((signal) => run(config, { progress: new RunProgress(mode), signal }));
+    const out = await untilStopped((signal) =>
+      run(config, {
+        onEvent: new RunProgress(mode).onEvent,
+        signal,
+        // The same pairs on coderm workers elsewhere (src/queue); results stream back as shards complete.
+        pairExecutor: async (c, ctx) => {
+          const { QueueSet } = await import("../../queue/index.js");
+          return QueueSet.connect(c.sandbox.queue as string, {
+            queue: c.sandbox.queueName,
+            timeout: c.sandbox.timeout,
+            assertTimeout: c.sandbox.assertTimeout,
+            ...ctx,
+          });
+        },
+      }),
+    );
     if (mode === "json") {
       process.stdout.write(
         `${JSON.stringify({ event: "result", dir: out.dir, files: out.files, summary: out.summary })}\n`,

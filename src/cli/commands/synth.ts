@@ -3,10 +3,10 @@
  * Rerunning the same command resumes where it stopped.
  */
 import { defineCommand } from "citty";
-import { RunProgress } from "../../run/progress.js";
 import { parseSynthConfig } from "../../synth/config.js";
 import { synth } from "../../synth/pipeline.js";
 import { listFlag, numberFlag, untilStopped } from "../flags.js";
+import { RunProgress } from "../progress.js";
 
 const model = (args: Record<string, unknown>, role: "teacher" | "weak"): Record<string, unknown> => {
   const m: Record<string, unknown> = {};

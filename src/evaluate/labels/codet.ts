@@ -5,6 +5,8 @@
  * (a case or solution sampled twice counts twice), scores |cases| x sqrt(|solutions|), and pass@k over
  * the ranked sets. Execution goes to the `labels` kind (`codet_cases`).
  */
+import { groupsPassAtK } from "../metrics/codet-pass-at-k.js";
+import { codetEstimatePassAtK } from "../metrics/pass-at-k.js";
 import type { LabelExecutor } from "./executor.js";
 import { runPrograms } from "./programs.js";
 
@@ -122,13 +124,8 @@ export function codetRank(task: CodetTask): ConsensusSet[] {
   return sets.sort((a, b) => b.score - a.score);
 }
 
-/** Unbiased pass@k estimator (human-eval / CodeT `_estimate_pass_at_k`). */
-export function estimatePassAtK(n: number, c: number, k: number): number {
-  if (n - c < k) return 1;
-  let prod = 1;
-  for (let i = n - c + 1; i <= n; i++) prod *= 1 - k / i;
-  return 1 - prod;
-}
+/** Unbiased pass@k estimator (human-eval / CodeT `_estimate_pass_at_k`); lives with the other pass@k rules. */
+export const estimatePassAtK = codetEstimatePassAtK;
 
 /**
  * CodeT's `get_result_of_sorted_solutions` for one task: equal-score sets merge; with at least k groups
@@ -154,18 +151,8 @@ export function codetTaskPassAtK(
       last = s.score;
     }
   }
-  let picks: Array<[string[], number]>;
-  if (merged.length >= k) picks = merged.slice(0, k).map((m) => [m, 1]);
-  else {
-    const counts = merged.map(() => 1);
-    for (let i = 0; i < k - merged.length; i++)
-      counts[i % merged.length] = (counts[i % merged.length] as number) + 1;
-    picks = merged.map((m, i) => [m, counts[i] as number]);
-  }
-  let allWrong = 1;
-  for (const [sols, count] of picks) {
-    const c = sols.filter((s) => correct.get(s) === true).length;
-    allWrong *= (1 - estimatePassAtK(sols.length, c, 1)) ** count;
-  }
-  return 1 - allWrong;
+  return groupsPassAtK(
+    merged.map((sols) => ({ size: sols.length, right: sols.filter((s) => correct.get(s) === true).length })),
+    k,
+  );
 }

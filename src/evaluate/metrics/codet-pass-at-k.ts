@@ -36,10 +36,23 @@ export function codetPassAtK(
     // With fewer than k samples every one is picked (CodeT's estimator would say 1 even with none right).
     return n === 0 ? 0 : passAtK(n, c, Math.min(k, n));
   }
-  const groups = Math.min(k, sizes.length);
-  const picks = new Array<number>(groups).fill(1);
-  for (let extra = 0; extra < k - groups; extra++) picks[extra % groups]!++;
+  return groupsPassAtK(
+    sizes.map((size, g) => ({ size, right: right[g]! })),
+    k,
+  );
+}
+
+/**
+ * CodeT's pick rule over ranked groups (best first, equal scores already merged): with at least k groups
+ * one uniform pick from each of the top k, otherwise the extra picks round-robin from the top; pass@k is
+ * 1 − ∏ (share wrong in group)^(picks). Shared by `codetPassAtK` (a Ranking) and the text-level CodeT
+ * reproduction in `evaluate/labels/codet.ts`.
+ */
+export function groupsPassAtK(groups: ReadonlyArray<{ size: number; right: number }>, k: number): number {
+  const n = Math.min(k, groups.length);
+  const picks = new Array<number>(n).fill(1);
+  for (let extra = 0; extra < k - n; extra++) picks[extra % n]!++;
   let allWrong = 1;
-  for (let g = 0; g < groups; g++) allWrong *= (1 - passAtK(sizes[g]!, right[g]!, 1)) ** picks[g]!;
+  for (let g = 0; g < n; g++) allWrong *= (1 - passAtK(groups[g]!.size, groups[g]!.right, 1)) ** picks[g]!;
   return 1 - allWrong;
 }

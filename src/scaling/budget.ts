@@ -6,7 +6,8 @@
  * neither executed nor considered by selection.
  */
 import type { PassMatrices } from "../matrix/pass-matrix.js";
-import { difficultyFeature, equalAllocate, greedyAllocate } from "../scaling/index.js";
+import { equalAllocate, greedyAllocate } from "./allocate.js";
+import { difficultyFeature } from "./difficulty.js";
 
 export type BudgetAllocation = "equal" | "dynamic";
 

@@ -4,7 +4,6 @@
  * (`{task_id, solutions}` / `{task_id, unit_tests}`) and EvalPlus samples (`{task_id, solution|completion}`).
  */
 import { CodermError } from "../errors.js";
-import { extractCode, extractUnitTest, initPython } from "../extract/index.js";
 import { type BadLine, type ReadOptions, readJsonl, readLines } from "../io/jsonl.js";
 import { readCodermSolutions, readCodermUnitTests, readEvalPlusSamples } from "../problems/index.js";
 import type { Extracted } from "../problems/samples.js";
@@ -15,6 +14,9 @@ import {
   type UnitTestSample,
   UnitTestSampleSchema,
 } from "../records.js";
+import { extractCode } from "./code-blocks.js";
+import { initPython } from "./python-parser.js";
+import { extractUnitTest } from "./unit-test.js";
 
 export type SampleFileFormat = "coderm-jsonl" | "coderm-results" | "evalplus-samples";
 
@@ -108,4 +110,18 @@ export async function readTestsFile(
     `unknown unit-test format (first record has ${[...keys].join(", ")}); expected {task_id, index, test} or {task_id, unit_tests}`,
     file,
   );
+}
+
+/**
+ * The solution each tester prompt embeds: the first usable (non-empty) solution of each task, as the
+ * paper embeds one model-written solution per problem. Tasks without one fall back to the canonical
+ * solution in `buildPrompts`.
+ */
+export function embeddedSolutions(solutions: Iterable<SolutionSample>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of solutions) {
+    if (s.solution !== null && s.solution.trim() !== "" && !out.has(s.task_id))
+      out.set(s.task_id, s.solution);
+  }
+  return out;
 }

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  PythonJsonError,
-  parsePythonJson,
-  parsePythonJsonLine,
-  stringifyPythonJson,
-} from "../../src/problems/python-json.js";
+import { PythonJsonError, parsePythonJson, parsePythonJsonLine, stringifyPythonJson } from "./python-json.js";
 
 describe("parsePythonJson", () => {
   it("accepts Python's NaN and Infinity tokens and keeps big integers exact", () => {

@@ -4,16 +4,9 @@
  */
 import cliProgress from "cli-progress";
 
-export type ProgressMode = "bar" | "json" | "quiet";
+import type { PipelineEvent } from "../run/pipeline.js";
 
-export interface RunEvent {
-  event: "stage" | "progress" | "done" | "note";
-  stage?: string;
-  done?: number;
-  total?: number;
-  message?: string;
-  skipped?: boolean;
-}
+export type ProgressMode = "bar" | "json" | "quiet";
 
 export class RunProgress {
   private bar: cliProgress.SingleBar | undefined;
@@ -27,7 +20,15 @@ export class RunProgress {
     private readonly out: NodeJS.WritableStream = process.stdout,
   ) {}
 
-  private emit(e: RunEvent): void {
+  /** Render one pipeline event (`run()`'s `onEvent`). */
+  readonly onEvent = (e: PipelineEvent): void => {
+    if (e.event === "stage") this.begin(e.stage ?? "", e.skipped);
+    else if (e.event === "progress") this.update(e.done ?? 0, e.total ?? 0);
+    else if (e.event === "note") this.note(e.message ?? "");
+    else this.end();
+  };
+
+  private emit(e: PipelineEvent): void {
     this.out.write(`${JSON.stringify(e)}\n`);
   }
 

@@ -230,34 +230,44 @@ class Parser {
   }
 }
 
+export interface DumpsOptions {
+  /** Python's `ensure_ascii` (default true): escape everything outside space..~ as `\uXXXX`. */
+  ensureAscii?: boolean;
+}
+
 /**
- * Serialise like Python's `json.dumps` with its defaults (", " and ": " separators, `ensure_ascii`, float
- * `repr`): NaN and ±Infinity as Python writes them, bigint as its digits. Floats that JavaScript holds as integers print as integers,
- * which is why writers prefer the raw text captured at read time.
+ * Serialise like Python's `json.dumps` (", " and ": " separators, float `repr`): NaN and ±Infinity as
+ * Python writes them, bigint as its digits. `ensureAscii: false` is how CodeRM wrote its prompt files.
+ * Floats that JavaScript holds as integers print as integers, which is why writers prefer the raw text
+ * captured at read time.
  */
-export function stringifyPythonJson(v: unknown): string {
-  if (v === null || v === undefined) return "null";
-  switch (typeof v) {
-    case "number":
-      if (Number.isNaN(v)) return "NaN";
-      if (v === Number.POSITIVE_INFINITY) return "Infinity";
-      if (v === Number.NEGATIVE_INFINITY) return "-Infinity";
-      return pythonFloatRepr(v);
-    case "bigint":
-      return v.toString();
-    case "string":
-      return pythonString(v);
-    case "boolean":
-      return JSON.stringify(v);
-    case "object":
-      if (Array.isArray(v)) return `[${v.map(stringifyPythonJson).join(", ")}]`;
-      return `{${Object.entries(v as Record<string, unknown>)
-        .filter(([, x]) => x !== undefined)
-        .map(([k, x]) => `${pythonString(k)}: ${stringifyPythonJson(x)}`)
-        .join(", ")}}`;
-    default:
-      throw new TypeError(`cannot serialise ${typeof v} as JSON`);
-  }
+export function stringifyPythonJson(v: unknown, options: DumpsOptions = {}): string {
+  const str = options.ensureAscii === false ? (s: string) => JSON.stringify(s) : pythonString;
+  const dump = (x: unknown): string => {
+    if (x === null || x === undefined) return "null";
+    switch (typeof x) {
+      case "number":
+        if (Number.isNaN(x)) return "NaN";
+        if (x === Number.POSITIVE_INFINITY) return "Infinity";
+        if (x === Number.NEGATIVE_INFINITY) return "-Infinity";
+        return pythonFloatRepr(x);
+      case "bigint":
+        return x.toString();
+      case "string":
+        return str(x);
+      case "boolean":
+        return JSON.stringify(x);
+      case "object":
+        if (Array.isArray(x)) return `[${x.map(dump).join(", ")}]`;
+        return `{${Object.entries(x as Record<string, unknown>)
+          .filter(([, y]) => y !== undefined)
+          .map(([k, y]) => `${str(k)}: ${dump(y)}`)
+          .join(", ")}}`;
+      default:
+        throw new TypeError(`cannot serialise ${typeof x} as JSON`);
+    }
+  };
+  return dump(v);
 }
 
 /** A string as `json.dumps` writes it by default: `ensure_ascii` escapes everything outside space..~. */

@@ -1,5 +1,5 @@
 import type { EvalSummary } from "../evaluate/summary-types.js";
-import { strategyLabel } from "../report/index.js";
+import { strategyLabel } from "./names.js";
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : (100 * v).toFixed(2));
 

@@ -3,10 +3,11 @@
  * its stop words and appended to the prompt, test samples split into their first five assert cases.
  */
 import { join } from "node:path";
-import { CODET_CASE_LIMIT, extractAssertCases, initPython, truncateSolution } from "../extract/index.js";
 import type { BadLine, ReadOptions } from "../io/jsonl.js";
 import { CODET_FILES, readCodetSolutions, readCodetTasks, readCodetTests } from "../problems/index.js";
 import type { Problem, SolutionSample, UnitTestSample } from "../records.js";
+import { CODET_CASE_LIMIT, extractAssertCases, truncateSolution } from "./codet.js";
+import { initPython } from "./python-parser.js";
 
 export interface CodetData {
   problems: Problem[];

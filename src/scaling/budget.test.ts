@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PassMatrix } from "../../src/matrix/pass-matrix.js";
-import { allocateTests } from "../../src/run/budget.js";
+import { PassMatrix } from "../matrix/pass-matrix.js";
+import { allocateTests } from "./budget.js";
 
 describe("allocateTests", () => {
   const tasks = ["a", "b", "c"];

@@ -1,12 +1,21 @@
 /**
  * `rank()`: samples (+ results, or a sandbox to produce them) → the chosen solution of every task.
  */
+
+import {
+  indexSamples,
+  matricesFrom,
+  planPairs,
+  runPairs,
+  type TaskSamples,
+  validTests,
+} from "../matrix/pairs.js";
 import type { PassMatrices } from "../matrix/pass-matrix.js";
 import type { PairResult, SolutionSample, UnitTestSample } from "../records.js";
 import type { IsolationReport, SandboxOptions } from "../sandbox/index.js";
 import { Sandbox } from "../sandbox/index.js";
-import { type Ranking, type StrategyName, select } from "../select/index.js";
-import { indexSamples, matricesFrom, planPairs, runPairs, type TaskSamples, validTests } from "./pairs.js";
+import { select } from "./strategies.js";
+import type { Ranking, StrategyName } from "./types.js";
 
 /** The choice made for one task: what `selected.jsonl` holds. */
 export interface Selected {

@@ -4,7 +4,6 @@
  */
 import { appendFileSync, existsSync } from "node:fs";
 import { readJsonl } from "../io/jsonl.js";
-import { type PassMatrices, PassMatrix } from "../matrix/pass-matrix.js";
 import {
   type PairResult,
   PairResultSchema,
@@ -13,6 +12,7 @@ import {
   type Verdict,
 } from "../records.js";
 import type { PairExecutor, PairInput, PairOutcome } from "../sandbox/index.js";
+import { type PassMatrices, PassMatrix } from "./pass-matrix.js";
 
 export interface Cell {
   task_id: string;
