@@ -56,8 +56,31 @@ export const SynthConfigSchema = z
 export type SynthConfig = z.output<typeof SynthConfigSchema>;
 export type SynthConfigInput = z.input<typeof SynthConfigSchema>;
 
-export function parseSynthConfig(input: Record<string, unknown>, where = "flags"): SynthConfig {
+/** The flag that fills each config field, so a bad value is reported by the name the user typed. */
+const FLAGS: Record<string, string> = {
+  questions: "--questions",
+  format: "--format",
+  out: "--out",
+  limit: "--limit",
+  m: "--m",
+  nWeak: "--n-weak",
+  mutants: "--mutants",
+  operators: "--operators",
+  seed: "--seed",
+  "filters.minMutationScore": "--min-mutation-score",
+  "filters.maxFar": "--max-far",
+  "filters.maxFrr": "--max-frr",
+  "filters.topK": "--top-k",
+  "sandbox.workers": "--workers",
+  "sandbox.timeout": "--timeout",
+};
+
+export function parseSynthConfig(input: Record<string, unknown>, where?: string): SynthConfig {
   const parsed = SynthConfigSchema.safeParse(input);
-  if (!parsed.success) throw new CodermError("E_CONFIG", describeZodError(parsed.error), where);
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = (issue?.path ?? []).filter((p) => typeof p === "string").join(".");
+  const flag = where === undefined ? FLAGS[path] : undefined;
+  if (flag && issue) throw new CodermError("E_CONFIG", issue.message, flag);
+  throw new CodermError("E_CONFIG", describeZodError(parsed.error), where ?? "config");
 }

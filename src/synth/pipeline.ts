@@ -220,10 +220,19 @@ export async function synth(config: SynthConfig, hooks: SynthHooks = {}): Promis
         bad: loaded.bad.length,
         skipped: loaded.skipped.length,
         skipReasons: countBy(loaded.skipped.map((s) => s.reason)),
+        ...(loaded.bad[0]
+          ? { firstBad: `${loaded.bad[0].file}:${loaded.bad[0].line}: ${loaded.bad[0].reason}` }
+          : {}),
+        ...(loaded.skipped[0]
+          ? { firstSkipped: `${loaded.skipped[0].where}: ${loaded.skipped[0].reason}` }
+          : {}),
       });
     }
     const qInfo = ledger.get("questions")?.info ?? {};
-    if (questions.length === 0) throw new CodermError("E_BAD_INPUT", "no usable questions", qFile);
+    if (questions.length === 0) {
+      const why = qInfo.firstBad ?? qInfo.firstSkipped;
+      throw new CodermError("E_BAD_INPUT", `no usable questions${why ? ` (first: ${why})` : ""}`, qFile);
+    }
     progress.note(`${questions.length} questions`);
     const byId = new Map(questions.map((q) => [q.task_id, q]));
     checkStop();
