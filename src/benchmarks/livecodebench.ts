@@ -19,6 +19,7 @@ export const livecodebench: BenchmarkDef = {
   summary: "LiveCodeBench (--lcb-dir for test cases and labels; bundled: the paper's prompts only)",
   prompts: promptStyle("livecodebench"),
   labels: { kind: "livecodebench" },
+  options: ["lcbDir", "release", "since", "until"],
   async load(o) {
     const dir = o.lcbDir ?? process.env.CODERM_LCB_DIR;
     if (dir) {

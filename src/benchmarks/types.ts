@@ -52,4 +52,6 @@ export interface BenchmarkDef {
   prompts: PromptStyle;
   /** Its ground truth, when its problems carry one (see `groundTruthOf`). */
   labels?: LabelSpec;
+  /** Which load options besides `dataDir`/`file` it reads (others are refused, not silently ignored). */
+  options?: readonly ("lcbDir" | "release" | "since" | "until")[];
 }

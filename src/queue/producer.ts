@@ -22,15 +22,7 @@ import { Redis } from "ioredis";
 import { CodermError } from "../errors.js";
 import type { IsolationReport, PairExecutor, PairInput, PairOutcome } from "../sandbox/types.js";
 import { Channel, END } from "./_channel.js";
-import {
-  checkRedis,
-  DEFAULT_QUEUE,
-  durableOptions,
-  keys,
-  PREFIX,
-  type RedisTarget,
-  redisTarget,
-} from "./redis.js";
+import { DEFAULT_QUEUE, durableOptions, keys, openTarget, PREFIX, type RedisTarget } from "./redis.js";
 import { lookupResults } from "./results.js";
 import {
   DEFAULT_SHARD_LIMITS,
@@ -126,6 +118,7 @@ export class QueueExecutor implements PairExecutor {
   private readonly handlers = new Map<string, (e: JobEvent) => void>();
   private downSince: number | undefined;
   private closed = false;
+  private slots = 0;
   /** Statistics of the latest `run()`. */
   lastStats: QueueRunStats | undefined;
 
@@ -141,9 +134,7 @@ export class QueueExecutor implements PairExecutor {
 
   /** Check Redis (one clear line when it is unreachable or misconfigured) and connect. */
   static async connect(opts: QueueExecutorOptions): Promise<QueueExecutor> {
-    const flag = opts.flag ?? "--queue";
-    const target = typeof opts.redis === "string" ? redisTarget(opts.redis, flag) : opts.redis;
-    await checkRedis(target, flag);
+    const target = await openTarget(opts.redis, opts.flag ?? "--queue");
     const name = opts.queue ?? DEFAULT_QUEUE;
     const redis = new Redis(durableOptions(target));
     redis.on("error", () => {});
@@ -163,6 +154,7 @@ export class QueueExecutor implements PairExecutor {
     await events.waitUntilReady();
     const live = await liveWorkers(redis, name);
     const ex = new QueueExecutor(target, name, opts, redis, queue, events, isolationOf(live));
+    ex.slots = live.reduce((a, w) => a + w.slots, 0);
     events.on("completed", ({ jobId, returnvalue }) =>
       ex.dispatch(jobId, { kind: "completed", value: returnvalue }),
     );
@@ -300,6 +292,18 @@ export class QueueExecutor implements PairExecutor {
       this.handlers.delete(jobId);
       return e;
     };
+    /** Deliver a shard's outcomes from the result store; what is missing there is sent again. */
+    const fromStore = async (shard: PlannedShard): Promise<boolean> => {
+      const asGroups: Group[] = shard.groups.map(({ group, units }) => ({ ...group, units }));
+      const { found, missing } = await lookupResults(this.redis, this.queueName, asGroups);
+      for (const f of found) deliver(f.unit, f.outcome);
+      if (missing.length === 0) return true;
+      stats.readded++;
+      notice("queue: Redis lost a shard in flight; enqueued it again");
+      retry.unshift(...packShards(missing, limits()));
+      repump();
+      return false;
+    };
     const onEvent = (jobId: string, ev: JobEvent) => {
       const entry = settle(jobId);
       if (!entry) return;
@@ -317,12 +321,14 @@ export class QueueExecutor implements PairExecutor {
           const per = r.ms / Math.max(1, shard.pairs);
           msPerPair = msPerPair === undefined ? per : 0.7 * msPerPair + 0.3 * per;
           stats.shardPairs = limits().maxPairs;
-          shard.groups.forEach(({ units }, gi) => {
-            units.forEach((u, ui) => {
-              const out = r.outcomes[gi]?.[ui];
-              deliver(u, out ?? { verdict: "crash", passed: false, stderr: "crash: no result" });
+          if ("stored" in r) fromStore(shard).catch((e: unknown) => ch.fail(e));
+          else
+            shard.groups.forEach(({ units }, gi) => {
+              units.forEach((u, ui) => {
+                const out = r.outcomes[gi]?.[ui];
+                deliver(u, out ?? { verdict: "crash", passed: false, stderr: "crash: no result" });
+              });
             });
-          });
         }
       } else if (shard.groups.length > 1) {
         // One solution may be the poison: retry the shard's solutions one per shard.
@@ -364,16 +370,8 @@ export class QueueExecutor implements PairExecutor {
         }
         // Gone from Redis: removed after completing (its event missed) or lost. The store knows which.
         if (!outstanding.has(jobId)) continue;
-        const asGroups: Group[] = entry.shard.groups.map(({ group, units }) => ({ ...group, units }));
-        const { found, missing } = await lookupResults(this.redis, this.queueName, asGroups);
-        if (!outstanding.has(jobId)) continue;
         settle(jobId);
-        for (const f of found) deliver(f.unit, f.outcome);
-        if (missing.length > 0) {
-          stats.readded++;
-          notice("queue: Redis lost a shard in flight; enqueued it again");
-          retry.unshift(...packShards(missing, limits()));
-        }
+        await fromStore(entry.shard);
       }
       repump();
     };
@@ -395,6 +393,7 @@ export class QueueExecutor implements PairExecutor {
       }
       workerCount = live.length;
       slots = s;
+      this.slots = s;
     };
 
     let ticking = false;
@@ -452,6 +451,19 @@ export class QueueExecutor implements PairExecutor {
           await Promise.allSettled([...outstanding.keys()].map((id) => this.queue.remove(id)));
       }
     }
+  }
+
+  /** Sandbox slots of the workers seen last (at connect, then during runs): how much work fits at once. */
+  get concurrency(): number {
+    return Math.max(1, this.slots);
+  }
+
+  /** Nothing runs here to kill: drop the connections (shards in flight finish on their workers). */
+  kill(): void {
+    this.closed = true;
+    this.redis.disconnect();
+    void this.events.close().catch(() => {});
+    void this.queue.close().catch(() => {});
   }
 
   async close(): Promise<void> {

@@ -109,6 +109,14 @@ export class QueueSet implements PairExecutor {
     }
   }
 
+  get concurrency(): number {
+    return this.members.reduce((a, m) => a + m.concurrency, 0);
+  }
+
+  kill(): void {
+    for (const m of this.members) m.kill();
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.members.map((m) => m.close()));
   }

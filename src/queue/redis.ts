@@ -67,6 +67,13 @@ export function durableOptions(
   };
 }
 
+/** Parse (when a string) and check a Redis target: what producers and workers do before anything else. */
+export async function openTarget(redis: string | RedisTarget, flag: string): Promise<RedisTarget> {
+  const t = typeof redis === "string" ? redisTarget(redis, flag) : redis;
+  await checkRedis(t, flag);
+  return t;
+}
+
 export interface RedisInfo {
   version: string;
   maxmemoryPolicy: string;

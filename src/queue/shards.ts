@@ -144,10 +144,18 @@ export interface ShardData {
   groups: { format: TestFormat; solution: string; tests: number[] }[];
 }
 
-/** A job's return value: outcomes per group, in the order of `ShardData.groups[g].tests`. */
+/**
+ * A job's return value: outcomes per group, in the order of `ShardData.groups[g].tests`; or, when they are
+ * large, only `stored` (read them from the result store): every producer reads every completion event, and
+ * BullMQ keeps thousands of them in its stream.
+ */
 export type ShardResult =
   | { v: 1; ms: number; worker: string; outcomes: StoredOutcome[][] }
+  | { v: 1; ms: number; worker: string; stored: true }
   | { v: 1; skipped: string };
+
+/** Outcomes up to this much JSON travel in the completion event. */
+export const INLINE_RESULT_BYTES = 16 * 1024;
 
 /** An outcome without its pair id: what the result store holds per (group, test). */
 export type StoredOutcome = Omit<PairOutcome, "id">;

@@ -12,18 +12,11 @@ import { Redis } from "ioredis";
 import { Sandbox } from "../sandbox/index.js";
 import type { IsolationReport, PairExecutor, PairInput, SandboxOptions } from "../sandbox/types.js";
 import { VERSION } from "../version.js";
-import {
-  checkRedis,
-  DEFAULT_QUEUE,
-  durableOptions,
-  keys,
-  PREFIX,
-  type RedisTarget,
-  redisTarget,
-} from "./redis.js";
+import { DEFAULT_QUEUE, durableOptions, keys, openTarget, PREFIX, type RedisTarget } from "./redis.js";
 import { DEFAULT_RESULT_TTL_S, writeResults } from "./results.js";
 import {
   groupKey,
+  INLINE_RESULT_BYTES,
   type Profile,
   pairFromBody,
   profileKey,
@@ -118,8 +111,7 @@ export class ShardWorker {
 
   /** Check Redis, start the sandbox, then start taking shards. */
   static async start(options: ShardWorkerOptions): Promise<ShardWorker> {
-    const target = typeof options.redis === "string" ? redisTarget(options.redis, "--redis") : options.redis;
-    await checkRedis(target, "--redis");
+    const target = await openTarget(options.redis, "--redis");
     const queue = options.queue ?? DEFAULT_QUEUE;
     const concurrency = options.concurrency ?? Math.max(1, availableParallelism());
     const log = options.log ?? (() => {});
@@ -241,7 +233,8 @@ export class ShardWorker {
     this.stats.pairs += pairs.length;
     const ms = Math.round(performance.now() - t0);
     if (this.opts.verbose) this.log(`worker: shard ${job.id} done in ${ms} ms`);
-    return { v: 1, ms, worker: this.name, outcomes };
+    const inline = JSON.stringify(outcomes).length <= INLINE_RESULT_BYTES;
+    return inline ? { v: 1, ms, worker: this.name, outcomes } : { v: 1, ms, worker: this.name, stored: true };
   }
 
   /** Shards being processed now. */

@@ -10,10 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Job, Queue, QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QueueExecutor, QueueSet } from "../../src/queue/index.js";
+import { QueueExecutor, QueueSet, type ShardRunner, ShardWorker } from "../../src/queue/index.js";
 import {
   canHide,
   finish,
+  hidden,
   jsonl,
   makePairs,
   type RedisServer,
@@ -126,19 +127,8 @@ describe("coderm exec --queue with coderm worker", () => {
     writeFileSync(join(producerDir, "secret.txt"), "producer only\n");
     if (canHide) {
       // The same wrapper the workers run under: the producer's directory is an empty tmpfs there.
-      const seen = execFileSync(
-        "unshare",
-        [
-          "-m",
-          "--propagation",
-          "private",
-          "sh",
-          "-c",
-          'mount -t tmpfs tmpfs "$0" && ls -A "$0"',
-          producerDir,
-        ],
-        { encoding: "utf8" },
-      );
+      const [cmd, ...argv] = hidden(producerDir, 'ls -A "$0"');
+      const seen = execFileSync(cmd!, argv, { encoding: "utf8" });
       expect(seen.trim()).toBe("");
     }
   });
@@ -265,7 +255,13 @@ describe("coderm exec --queue with coderm worker", () => {
 
   it("keeps at most --in-flight shards in Redis and reports progress across all workers", async () => {
     const { pairs, want } = makePairs("window", 12, 4, 0.03);
-    const ex = await QueueExecutor.connect({ redis: redis.url, inFlight: 2, shard: { maxPairs: 4 } });
+    const progress: [number, number][] = [];
+    const ex = await QueueExecutor.connect({
+      redis: redis.url,
+      inFlight: 2,
+      shard: { maxPairs: 4 },
+      onProgress: (d, t) => progress.push([d, t]),
+    });
     let peak = 0;
     let polling = true;
     const poll = (async () => {
@@ -278,14 +274,15 @@ describe("coderm exec --queue with coderm worker", () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
-    const progress: number[] = [];
     const got = new Map<string, string>();
+    const workersSeen = new Set<string>();
+    const onCompleted = ({ returnvalue }: { returnvalue: unknown }) =>
+      workersSeen.add((returnvalue as { worker?: string } | undefined)?.worker ?? "");
+    events.on("completed", onCompleted);
     try {
-      for await (const o of ex.run(pairs)) {
-        got.set(o.id, o.verdict);
-        progress.push(got.size);
-      }
+      for await (const o of ex.run(pairs)) got.set(o.id, o.verdict);
     } finally {
+      events.off("completed", onCompleted);
       polling = false;
       await poll;
       await ex.close();
@@ -294,6 +291,10 @@ describe("coderm exec --queue with coderm worker", () => {
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(2);
     expect(ex.lastStats?.shards).toBe(12);
+    // Progress counts pairs finished on any worker, monotonically, up to the total.
+    expect(workersSeen.size).toBeGreaterThan(1);
+    expect(progress.at(-1)).toEqual([pairs.length, pairs.length]);
+    expect(progress.every(([d], i) => i === 0 || d >= progress[i - 1]![0])).toBe(true);
   });
 
   it("coderm run --queue: the execute stage on the workers gives the same matrix and choices as a local run", async () => {
@@ -332,18 +333,69 @@ describe("coderm exec --queue with coderm worker", () => {
     expect(cells(queueDir).length).toBeGreaterThan(100);
   });
 
-  it("sizes shards to the work: cheap pairs get larger shards than the first ones", async () => {
-    const { pairs, want } = makePairs("adapt", 30, 20, 0);
-    const ex = await QueueExecutor.connect({ redis: redis.url, inFlight: 2, shard: { targetMs: 400 } });
+  it("a shard whose outcomes are large comes back through the result store, not the event stream", async () => {
+    const { pairs, want } = makePairs("stored", 40, 10, 0);
+    const ex = await QueueExecutor.connect({ redis: redis.url, shard: { maxPairs: 400 } });
     const got = new Map<string, string>();
+    const returned: unknown[] = [];
+    const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => returned.push(returnvalue);
+    events.on("completed", onCompleted);
     try {
       for await (const o of ex.run(pairs)) got.set(o.id, o.verdict);
     } finally {
+      events.off("completed", onCompleted);
       await ex.close();
     }
+    expect(returned).toContainEqual(expect.objectContaining({ stored: true }));
     expect(got).toEqual(want);
-    expect(ex.lastStats!.shardPairs).toBeGreaterThan(64); // the first shards' size
-    expect(ex.lastStats!.shards).toBeLessThan(Math.ceil(pairs.length / 64));
+    expect(ex.lastStats).toMatchObject({ completed: 1, readded: 0 });
+  });
+
+  it("sizes shards to the work: about targetMs of a worker's time each", async () => {
+    // A worker whose runner takes `ms` per pair and executes nothing, on its own queue: the sizing
+    // alone, independent of this machine's load.
+    const timed = (ms: number) => async (): Promise<ShardRunner> => ({
+      isolation: { level: "weak", layers: {}, python: "(none)" },
+      async *run(ps) {
+        for (const p of ps) {
+          if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+          yield { id: p.id, verdict: "pass", passed: true };
+        }
+      },
+      async close() {},
+      kill() {},
+    });
+    const sizes: Record<string, number> = {};
+    for (const [name, ms, n] of [
+      ["fast", 0, 3000],
+      ["slow", 4, 400],
+    ] as const) {
+      const w = await ShardWorker.start({
+        redis: redis.url,
+        queue: `adapt-${name}`,
+        concurrency: 2,
+        runner: timed(ms),
+      });
+      const ex = await QueueExecutor.connect({
+        redis: redis.url,
+        queue: `adapt-${name}`,
+        inFlight: 2,
+        shard: { targetMs: 200 },
+      });
+      const pairs = makePairs(`adapt-${name}`, n / 10, 10, 0).pairs;
+      let got = 0;
+      try {
+        for await (const _ of ex.run(pairs)) got++;
+      } finally {
+        await ex.close();
+        await w.close();
+      }
+      expect(got).toBe(pairs.length);
+      sizes[name] = ex.lastStats!.shardPairs;
+    }
+    expect(sizes.fast).toBeGreaterThan(1000); // 64 at first, then up towards the cap
+    expect(sizes.slow).toBeLessThan(64); // about 200 ms / 4 ms per pair
+    expect(sizes.slow).toBeGreaterThanOrEqual(16);
   });
 
   it("several queues on several Redis: work is split by content and a rerun finds it in the same Redis", async () => {

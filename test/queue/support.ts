@@ -141,26 +141,28 @@ export const canHide = (() => {
   }
 })();
 
+/** `argv` run in its own mount namespace where `dir` is an empty tmpfs (the command must exec, or use "$@"). */
+export function hidden(dir: string, script: string, argv: string[] = []): string[] {
+  return [
+    "unshare",
+    "-m",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
+    `mount -t tmpfs tmpfs "$0" && ${script}`,
+    dir,
+    ...argv,
+  ];
+}
+
 /** Spawn `node main.ts …` with the given cwd/env; with `hide`, that directory is an empty tmpfs for it. */
 export function spawnCli(
   args: string[],
   o: { cwd: string; env?: NodeJS.ProcessEnv; hide?: string },
 ): ChildProcess {
   const node = [process.execPath, "--import", TSX, MAIN, ...args];
-  const [cmd, ...argv] =
-    o.hide && canHide
-      ? [
-          "unshare",
-          "-m",
-          "--propagation",
-          "private",
-          "sh",
-          "-c",
-          'mount -t tmpfs tmpfs "$0" && exec "$@"',
-          o.hide,
-          ...node,
-        ]
-      : node;
+  const [cmd, ...argv] = o.hide && canHide ? hidden(o.hide, 'exec "$@"', node) : node;
   return spawn(cmd!, argv, {
     cwd: o.cwd,
     env: { ...process.env, ...o.env },

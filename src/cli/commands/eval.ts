@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
+import { benchmarkNames } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { DEFAULT_STRATEGIES, evaluate } from "../../evaluate/summary.js";
 import { parseSummary, renderHtml, renderJson, renderMarkdown } from "../../report/index.js";
@@ -49,7 +50,7 @@ export default defineCommand({
   args: {
     problems: {
       type: "string",
-      description: "Benchmark name (humaneval+, mbpp+, humaneval) or Problem JSONL",
+      description: `${benchmarkNames().join(" | ")} | Problem JSONL file`,
     },
     solutions: { type: "string", description: "SolutionSample JSONL (sets N per problem)" },
     tests: { type: "string", description: "UnitTestSample JSONL (sets M per problem)" },

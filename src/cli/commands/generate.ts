@@ -53,9 +53,8 @@ export default defineCommand({
       description: "policy: solutions; tester: unit tests",
     },
     benchmark: {
-      type: "enum",
-      options: benchmarkNames(),
-      description: "Build prompts for this benchmark",
+      type: "string",
+      description: `Build prompts for this benchmark (${benchmarkNames().join(", ")}) or Problem JSONL file`,
     },
     prompts: { type: "string", description: "Use these {task_id, messages} prompts instead of --benchmark" },
     "from-solutions": {

@@ -4,22 +4,14 @@
  * other command accepts as `--problems FILE`.
  */
 import { defineCommand } from "citty";
+import { benchmarkNames, getBenchmark } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { type BadLine, formatBadLine, writeJsonl } from "../../io/jsonl.js";
-import {
-  EVALPLUS_BENCHMARKS,
-  type EvalPlusBenchmark,
-  loadBenchmark,
-  loadLiveCodeBench,
-} from "../../problems/index.js";
-import type { Problem } from "../../records.js";
-
-const CHOICES = [...EVALPLUS_BENCHMARKS, "livecodebench"] as const;
 
 export default defineCommand({
   meta: { name: "problems", description: "Load a benchmark's problems and write them as Problem JSONL." },
   args: {
-    benchmark: { type: "string", required: true, description: CHOICES.join(", ") },
+    benchmark: { type: "string", required: true, description: benchmarkNames().join(", ") },
     data: { type: "string", description: "directory with evalplus/ and humaneval/ (default: bundled data)" },
     "lcb-dir": {
       type: "string",
@@ -35,56 +27,29 @@ export default defineCommand({
     strict: { type: "boolean", description: "stop at the first bad input line" },
   },
   async run({ args }) {
-    const bench = args.benchmark;
-    if (!(CHOICES as readonly string[]).includes(bench)) {
-      throw new CodermError(
-        "E_BAD_INPUT",
-        `unknown benchmark "${bench}" (${CHOICES.join(", ")})`,
-        "--benchmark",
-      );
-    }
+    const benchmark = getBenchmark(args.benchmark);
     const bad: BadLine[] = [];
     const readOpts = { strict: Boolean(args.strict), onBadLine: (b: BadLine) => bad.push(b) };
-    let problems: Problem[];
-    if (bench === "livecodebench") {
-      const dir = args["lcb-dir"] ?? process.env.CODERM_LCB_DIR;
-      if (!dir) {
-        throw new CodermError(
-          "E_BAD_INPUT",
-          "LiveCodeBench needs --lcb-dir DIR (or CODERM_LCB_DIR)",
-          "--lcb-dir",
-        );
+    const given = { lcbDir: args["lcb-dir"], release: args.release, since: args.since, until: args.until };
+    const flag = { lcbDir: "--lcb-dir", release: "--release", since: "--since", until: "--until" } as const;
+    for (const [k, v] of Object.entries(given) as [keyof typeof given, string | undefined][]) {
+      if (v !== undefined && !benchmark.options?.includes(k)) {
+        const takers = benchmarkNames().filter((n) => getBenchmark(n).options?.includes(k));
+        throw new CodermError("E_BAD_INPUT", `applies to ${takers.join(", ")} only`, flag[k]);
       }
-      problems = (
-        await loadLiveCodeBench({
-          ...readOpts,
-          dir,
-          ...(args.release ? { release: args.release } : {}),
-          ...(args.since ? { since: args.since } : {}),
-          ...(args.until ? { until: args.until } : {}),
-        })
-      ).records;
-    } else {
-      if (args.since || args.until || args.release) {
-        throw new CodermError(
-          "E_BAD_INPUT",
-          "--since/--until/--release apply to livecodebench only",
-          "--benchmark",
-        );
-      }
-      problems = (
-        await loadBenchmark(bench as EvalPlusBenchmark, {
-          ...readOpts,
-          ...(args.data ? { dataDir: args.data } : {}),
-        })
-      ).records;
     }
+    const loaded = await benchmark.load({
+      ...readOpts,
+      ...(args.data ? { dataDir: args.data } : {}),
+      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    });
+    const problems = loaded.problems;
     if (args.out) await writeJsonl(args.out, problems);
     else for (const p of problems) process.stdout.write(`${JSON.stringify(p)}\n`);
     for (const b of bad.slice(0, 20)) console.error(`coderm: skipped ${formatBadLine(b)}`);
     if (bad.length > 20) console.error(`coderm: ... and ${bad.length - 20} more bad lines`);
     console.error(
-      `coderm: ${problems.length} problems from ${bench}${bad.length ? `, ${bad.length} bad lines skipped` : ""}`,
+      `coderm: ${problems.length} problems from ${benchmark.name}${bad.length ? `, ${bad.length} bad lines skipped` : ""}`,
     );
   },
 });

@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
-import { resolveProblems } from "../../benchmarks/index.js";
+import { benchmarkNames, resolveProblems } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { readSolutionsFile, readTestsFile } from "../../extract/sample-files.js";
 import { type BadLine, formatBadLine, readJsonl, writeJsonl } from "../../io/jsonl.js";
@@ -16,7 +16,7 @@ import { rank } from "../../select/rank.js";
 export default defineCommand({
   meta: { name: "rank", description: "Choose the best solution per task from a pass matrix." },
   args: {
-    problems: { type: "string", description: "benchmark (humaneval+, mbpp+, humaneval) or Problem JSONL" },
+    problems: { type: "string", description: `${benchmarkNames().join(" | ")} | Problem JSONL file` },
     solutions: {
       type: "string",
       required: true,

@@ -4,6 +4,7 @@
  */
 
 import { defineCommand } from "citty";
+import { benchmarkNames } from "../../benchmarks/index.js";
 import { formatTable } from "../../report/table.js";
 import { findConfigFile, parseRunConfig, readConfigFile } from "../../run/config.js";
 import { run } from "../../run/run.js";
@@ -21,7 +22,7 @@ export default defineCommand({
   args: {
     benchmark: {
       type: "string",
-      description: "humaneval+ | mbpp+ | humaneval | livecodebench | Problem JSONL file",
+      description: `${benchmarkNames().join(" | ")} | Problem JSONL file`,
     },
     out: { type: "string", description: "run directory (every stage's output + store.sqlite)" },
     config: {

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
+import { benchmarkNames } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { PassMatrix } from "../../matrix/pass-matrix.js";
 import {
@@ -80,7 +81,7 @@ export default defineCommand({
     results: { type: "string", description: "PairResult JSONL instead of --matrix" },
     solutions: { type: "string", description: "SolutionSample JSONL (sets N per problem with --results)" },
     tests: { type: "string", description: "UnitTestSample JSONL (sets M per problem with --results)" },
-    problems: { type: "string", description: "Benchmark name or Problem JSONL (problem order)" },
+    problems: { type: "string", description: `${benchmarkNames().join(" | ")} | Problem JSONL file` },
     labels: { type: "string", description: "Label JSONL (required: accuracy and gold difficulty)" },
     budgets: { type: "string", description: "Average tests per problem", default: "1,2,4,8,16,32,64" },
     samples: { type: "string", description: "Resamples (random test orders)", default: "100" },
