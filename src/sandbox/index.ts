@@ -16,6 +16,11 @@ export type {
   PairExecutor,
   PairInput,
   PairOutcome,
+  ProgramCaseResult,
+  ProgramCasesRequest,
+  ProgramRequest,
+  ProgramResult,
+  ProgramStatus,
   RunOptions,
   SandboxOptions,
 } from "./types.js";

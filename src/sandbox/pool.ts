@@ -9,7 +9,18 @@ import { basename, join, resolve } from "node:path";
 import { CodermError } from "../errors.js";
 import { type CaseResult, VERDICTS, type Verdict } from "../records.js";
 import { buildReport, DEFAULT_PYTHON, prepareHarness, probeBwrap, SHARE_MOUNT } from "./isolation.js";
-import type { IsolationReport, PairInput, PairOutcome, RunOptions, SandboxOptions } from "./types.js";
+import { crashed, programCase, programJob } from "./program.js";
+import type {
+  IsolationReport,
+  PairInput,
+  PairOutcome,
+  ProgramCaseResult,
+  ProgramCasesRequest,
+  ProgramRequest,
+  ProgramResult,
+  RunOptions,
+  SandboxOptions,
+} from "./types.js";
 import { type Job, WorkerDied, WorkerProcess, type WorkerResult, type WorkerSpawnOptions } from "./worker.js";
 
 const VERDICT_SET = new Set<string>(VERDICTS);
@@ -105,27 +116,69 @@ export class Sandbox {
    * JSON-able result) in a forked, isolated child of a pool worker; killed after `timeoutMs`.
    */
   async call(kind: string, job: Record<string, unknown>, timeoutMs: number): Promise<CallOutcome> {
+    let got: CallOutcome = { ok: false, error: "no result" };
+    const wire: Job = { op: "job", id: ++this.jobSeq, kind, call: job, timeout: timeoutMs / 1000 };
+    const died = await this.exclusive(
+      wire,
+      (r) => {
+        const raw = r as unknown as { ok: boolean; result?: unknown; error?: string };
+        got = raw.ok ? { ok: true, result: raw.result } : { ok: false, error: raw.error ?? "failed" };
+      },
+      timeoutMs + 15_000,
+    );
+    return died === undefined ? got : { ok: false, error: `crash: ${died.slice(0, 500)}` };
+  }
+
+  /** Run one job on a worker of its own; a worker that dies is replaced and its message returned. */
+  private async exclusive(
+    wire: Job,
+    onResult: (r: WorkerResult) => void,
+    idleMs: number,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
     if (this.closed) throw new CodermError("E_SANDBOX", "sandbox is closed");
     const slot = await this.acquire();
+    // Aborting stops spending at once: the worker running this job is killed (and replaced).
+    const onAbort = () => this.workers[slot]!.kill();
+    signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      let got: CallOutcome = { ok: false, error: "no result" };
-      const wire: Job = { op: "job", id: ++this.jobSeq, kind, call: job, timeout: timeoutMs / 1000 };
-      await this.workers[slot]!.run(
-        wire,
-        (r) => {
-          const raw = r as unknown as { ok: boolean; result?: unknown; error?: string };
-          got = raw.ok ? { ok: true, result: raw.result } : { ok: false, error: raw.error ?? "failed" };
-        },
-        timeoutMs + 15_000,
-      );
-      return got;
+      if (signal?.aborted) return "aborted";
+      await this.workers[slot]!.run(wire, onResult, idleMs);
+      return undefined;
     } catch (e) {
       if (!(e instanceof WorkerDied)) throw e;
       if (!this.closed) await this.replaceWorker(slot);
-      return { ok: false, error: `crash: ${e.message.slice(0, 500)}` };
+      return e.message;
     } finally {
+      signal?.removeEventListener("abort", onAbort);
       this.release(slot);
     }
+  }
+
+  /**
+   * Run one whole Python program with `stdin` in a fresh candidate: stdout whole up to the cap (`truncated`
+   * says when not), stderr, exit code, wall and CPU time; `status` `memory` when it hit `memoryMb`.
+   */
+  async runProgram(req: ProgramRequest): Promise<ProgramResult> {
+    const [one] = await this.runProgramCases({ ...req, cases: [{ stdin: req.stdin ?? "" }] });
+    return one?.result ?? crashed("no result");
+  }
+
+  /**
+   * Run one program on many stdin cases (a fresh candidate each); the judge compares stdout with each case's
+   * `expected`, which never reaches the program. Results in case order.
+   */
+  async runProgramCases(req: ProgramCasesRequest): Promise<ProgramCaseResult[]> {
+    req.signal?.throwIfAborted();
+    const { job, idleMs } = programJob(++this.jobSeq, req);
+    const out: (ProgramCaseResult | undefined)[] = req.cases.map(() => undefined);
+    const onResult = (r: WorkerResult) => {
+      out[Number(r.key)] = programCase(r);
+    };
+    const died = await this.exclusive(job, onResult, idleMs, req.signal);
+    req.signal?.throwIfAborted();
+    const why = died ?? "the worker gave no result";
+    return out.map((o) => o ?? { verdict: "crash", passed: false, result: crashed(why) });
   }
 
   /**

@@ -91,3 +91,56 @@ export interface PairExecutor {
   close(): Promise<void>;
   readonly isolation?: IsolationReport;
 }
+
+/** How a program run ended: `memory` is the memory limit (a MemoryError or an allocation the kernel refused). */
+export type ProgramStatus = "ok" | "error" | "timeout" | "memory" | "crash";
+
+/** One whole Python program run with stdin (`Sandbox.runProgram`). */
+export interface ProgramRequest {
+  code: string;
+  stdin?: string;
+  /** Wall-clock limit from the program's first statement (default 2000). */
+  timeoutMs?: number;
+  /** Memory the program may allocate on top of the interpreter's own address space (default: no extra cap). */
+  memoryMb?: number;
+  /** Files written into the program's working directory first (relative paths; strings as UTF-8). */
+  files?: Record<string, string | Uint8Array>;
+  /** Bytes of stdout kept (default 32 MiB); beyond it `truncated` is true and the rest is dropped. */
+  outputCapBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface ProgramResult {
+  status: ProgramStatus;
+  /** Null when the program was killed by a signal (see `signal`). */
+  exitCode: number | null;
+  signal: number | null;
+  /** Whole stdout up to the cap (decoded as UTF-8). Null in a batch case that passed its comparison. */
+  stdout: string | null;
+  stderr: string;
+  /** True when stdout went past the cap: `stdout` is then its first `outputCapBytes` bytes. */
+  truncated: boolean;
+  stderrTruncated: boolean;
+  /** Wall time from the program's first statement to its exit, as the judge measured it. */
+  timeMs: number;
+  /** CPU time (user + system) and peak RSS, as the kernel reported them to the candidate's parent. */
+  cpuMs: number;
+  maxRssKb: number;
+}
+
+/** Many stdin cases of one program; each case runs in a fresh candidate and the judge compares. */
+export interface ProgramCasesRequest extends Omit<ProgramRequest, "stdin"> {
+  cases: { stdin: string; expected?: string }[];
+  /** `lines` (default): trailing whitespace per line and trailing blank lines ignored; `tokens`; `exact`. */
+  compare?: "exact" | "lines" | "tokens";
+  /** After the first case that does not pass, the rest are `skipped` (not run). */
+  stopAtFirstFailure?: boolean;
+}
+
+export interface ProgramCaseResult {
+  /** `pass` when the program exited 0 and (when `expected` was given) its stdout matched. */
+  verdict: Verdict;
+  passed: boolean;
+  skipped?: boolean;
+  result?: ProgramResult;
+}

@@ -12,6 +12,7 @@ import sys
 import types
 
 import isolation
+import program
 import wire
 
 _real_print = builtins.print
@@ -705,4 +706,4 @@ def run_function(fds, arg):
     conn.send({"op": "done"})
 
 
-ENTRIES = {"serve": serve, "reference": reference, "run": run_function}
+ENTRIES = {"serve": serve, "reference": reference, "run": run_function, "program": program.candidate_main}

@@ -18,6 +18,7 @@ test code's `except Exception` cannot swallow them; `pair_flags()` also records 
 import array
 import builtins
 import importlib.util
+import json
 import os
 import select
 import socket
@@ -27,6 +28,7 @@ import types
 import unittest
 import unittest.mock
 
+import program
 import wire
 from forkrun import TimeoutException, arm_alarm, disarm_alarm
 
@@ -938,24 +940,30 @@ class JudgeCtx:
         self.stats["candidates"] = self.stats.get("candidates", 0) + 1
         return Candidate(self, solution, load_timeout_s)
 
-    def spawn(self, entry, arg):
-        """A fresh candidate process from the zygote running `entry` with our socket end as its fd 3.
-        Returns (pid, pidfd, our fd)."""
+    def spawn(self, entry, arg, fds=None):
+        """A fresh candidate process from the zygote running `entry` with our socket end as its fd 3 (and `fds`,
+        {target fd number: our descriptor}, placed as given; e.g. 0/1/2 for a program). Returns (pid, pidfd,
+        our fd)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        extra = sorted((fds or {}).items())
         self._rid += 1
-        req = {"op": "spawn", "id": self._rid, "entry": entry, "arg": arg, "targets": [3], "reap": self._reap}
+        req = {"op": "spawn", "id": self._rid, "entry": entry, "arg": arg, "targets": [3] + [t for t, _ in extra],
+               "reap": self._reap}
         self._reap = []
-        import json
-
+        passed = array.array("i", [theirs.fileno()] + [fd for _, fd in extra])
         try:
-            self._z.sendmsg([json.dumps(req).encode()],
-                            [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [theirs.fileno()]))])
+            self._z.sendmsg([json.dumps(req).encode()], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, passed)])
         finally:
             theirs.close()
+        return self._reply(self._rid, ours)
+
+    def _reply(self, rid, ours=None):
+        """The zygote's reply to request `rid` (stale replies to a judge that died before us are dropped)."""
         while True:
             msg, anc, _, _ = self._z.recvmsg(1 << 16, socket.CMSG_SPACE(4 * 4))
             if not msg:
-                ours.close()
+                if ours is not None:
+                    ours.close()
                 raise OSError("the zygote is gone")
             fds = []
             for level, kind, data in anc:
@@ -964,16 +972,32 @@ class JudgeCtx:
                     arr.frombytes(data[: len(data) - len(data) % arr.itemsize])
                     fds.extend(arr)
             rep = json.loads(msg)
-            if rep.get("id") != self._rid:
+            if rep.get("id") != rid:
                 for fd in fds:
                     os.close(fd)
                 continue
+            if ours is None:
+                for fd in fds:
+                    os.close(fd)
+                return rep
             if "error" in rep or not fds:
                 for fd in fds:
                     os.close(fd)
                 ours.close()
                 raise OSError(rep.get("error", "no pidfd"))
             return rep["pid"], fds[0], ours.detach()
+
+    def wait_candidate(self, pid):
+        """Reap an exited candidate through the zygote (its parent): {"status" (as os.waitpid), "utime", "stime",
+        "maxrss" (KiB)} as the kernel reports them, or {"error"}."""
+        self._rid += 1
+        self._z.send(json.dumps({"op": "wait", "id": self._rid, "pid": pid}).encode())
+        return self._reply(self._rid)
+
+    def run_program(self, src, stdin="", **kw):
+        """Run a whole program with stdin in a fresh candidate (see program.py): {status, exit_code, stdout, …}."""
+        self.stats["programs"] = self.stats.get("programs", 0) + 1
+        return program.run(self, src, stdin, **kw)
 
     def kill_candidate(self, cand):
         """Kill a candidate (pid 1 of its pid namespace: everything it started dies with it) and wait until it is

@@ -7,6 +7,7 @@ control socket:
   {"op": "spawn", "id", "entry", "arg", "targets": [fd numbers], "reap": [pids]} + the descriptors (SCM_RIGHTS)
      -> {"id", "pid"} + a pidfd of the new candidate, or {"id", "error"}
   {"op": "sweep", "id"} -> kills every candidate and reaps it -> {"id", "swept": n}
+  {"op": "wait", "id", "pid"} -> reaps that (exited) candidate -> {"id", "status", "utime", "stime", "maxrss"}
 Each candidate is cloned into new pid, mount and IPC namespaces (it is pid 1 of its own pid namespace, so when it
 dies the kernel kills everything it started), then runs candidate.setup() and the entry. A solution reaches the
 zygote only as text on the candidate's own socket, which the zygote never reads.
@@ -115,6 +116,11 @@ def serve(sock, cand_opts):
                 _reap(pid, children, block=True)
             sock.send(json.dumps({"id": rid, "swept": n}).encode())
             continue
+        if req.get("op") == "wait":
+            for fd in fds:
+                os.close(fd)
+            sock.send(json.dumps({"id": rid, **_wait(req.get("pid"), children)}).encode())
+            continue
         if req.get("op") != "spawn":
             for fd in fds:
                 os.close(fd)
@@ -146,6 +152,19 @@ def serve(sock, cand_opts):
         sock.sendmsg([json.dumps({"id": rid, "pid": pid}).encode()],
                      [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [pidfd]))])
         os.close(pidfd)
+
+
+def _wait(pid, children):
+    """The exit status and resource use of a candidate that has exited (the judge saw its pidfd ready)."""
+    if pid not in children:
+        return {"error": "not a candidate of this zygote"}
+    try:
+        _, status, ru = os.wait4(pid, 0)
+    except ChildProcessError:
+        children.discard(pid)
+        return {"error": "already reaped"}
+    children.discard(pid)
+    return {"status": status, "utime": ru.ru_utime, "stime": ru.ru_stime, "maxrss": ru.ru_maxrss}
 
 
 def _reap(pid, children, block=False):
