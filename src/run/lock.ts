@@ -85,7 +85,11 @@ function tryCreate(file: string, owner: Owner): boolean {
     fd = openSync(file, "wx");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw new CodermError("E_BAD_INPUT", `cannot lock the run directory: ${(e as Error).message}`, file);
+    throw new CodermError(
+      "E_BAD_INPUT",
+      `cannot create the lock file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      file,
+    );
   }
   try {
     writeSync(fd, `${JSON.stringify(owner)}\n`);
@@ -100,7 +104,14 @@ function tryCreate(file: string, owner: Owner): boolean {
  * process that holds it. `command` is what the message calls the holder (e.g. "coderm run").
  */
 export function lockRunDir(dir: string, command: string): DirLock {
-  const file = join(dir, LOCK_FILE);
+  return lockFile(join(dir, LOCK_FILE), command, dir);
+}
+
+/**
+ * The same lock as a file of its own (`coderm exec --out R` appends to R and resumes from it, so it
+ * locks `R.lock`); `where` is what the error names.
+ */
+export function lockFile(file: string, command: string, where: string): DirLock {
   const me: Owner = {
     pid: process.pid,
     start: startTime(process.pid),
@@ -124,7 +135,7 @@ export function lockRunDir(dir: string, command: string): DirLock {
         "E_LOCKED",
         `in use by ${who}; wait for it to finish or stop it, then rerun to resume` +
           (owner && owner.host !== me.host ? ` (or delete ${file} if that process is gone)` : ""),
-        dir,
+        where,
       );
     }
     try {
@@ -133,7 +144,7 @@ export function lockRunDir(dir: string, command: string): DirLock {
       // Another process removed it first; the next attempt races it fairly through O_EXCL.
     }
   }
-  throw new CodermError("E_LOCKED", "in use by another coderm process that just took it over", dir);
+  throw new CodermError("E_LOCKED", "in use by another coderm process that just took it over", where);
 }
 
 function ownLock(file: string, me: Owner): DirLock {

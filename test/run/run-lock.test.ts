@@ -3,7 +3,16 @@
  * and writes nothing; a lock left by a SIGKILLed run is taken over and the rerun resumes with every pair once.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -32,6 +41,20 @@ const snapshot = (dir: string) =>
     }),
   );
 
+/** The pid in a lock file, once the file is complete (the node process under tsx that took it). */
+async function holderOf(file: string): Promise<number> {
+  let holder = 0;
+  await until(`${file} to be taken`, () => {
+    try {
+      holder = (JSON.parse(readFileSync(file, "utf8")) as { pid: number }).pid;
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return holder;
+}
+
 async function until(what: string, ok: () => boolean): Promise<void> {
   for (let i = 0; i < 1200; i++) {
     if (ok()) return;
@@ -45,15 +68,7 @@ describe("run-directory lock", () => {
     const out = join(work, "x");
     const first = spawn(process.execPath, [...CLI, ...runArgs(out)], { cwd: ROOT, stdio: "ignore" });
     children.push(first);
-    let holder = 0; // the node process under tsx that took the lock
-    await until("the first run to lock its directory", () => {
-      try {
-        holder = (JSON.parse(readFileSync(join(out, LOCK_FILE), "utf8")) as { pid: number }).pid;
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const holder = await holderOf(join(out, LOCK_FILE));
     // Frozen while holding the lock: the second run meets it whatever the machine's speed.
     process.kill(holder, "SIGSTOP");
     const before = snapshot(out);
@@ -82,6 +97,44 @@ describe("run-directory lock", () => {
     expect(ids.length).toBeGreaterThan(0);
     expect(new Set(ids).size).toBe(ids.length); // every pair once
     expect(existsSync(join(out, LOCK_FILE))).toBe(false); // released on success
+  }, 120_000);
+
+  it("coderm exec locks its --out results file the same way", async () => {
+    const pairs = join(work, "pairs.jsonl");
+    const test = (body: string) =>
+      `import unittest\nclass T(unittest.TestCase):\n    def test_a(self):\n        ${body}\n`;
+    const solution = "def f():\n    return 1\n";
+    writeFileSync(
+      pairs,
+      [
+        { id: "ok", solution, test: test("self.assertEqual(f(), 1)") },
+        { id: "spin", solution, test: test("while True: pass") },
+      ]
+        .map((p) => `${JSON.stringify(p)}\n`)
+        .join(""),
+    );
+    const out = join(work, "exec.jsonl");
+    const exec = (timeout: string) => [...CLI, "exec", "--pairs", pairs, "--out", out, "--timeout", timeout];
+    // The spinning pair keeps the first exec busy for its 60 s limit, unless it is stopped.
+    const first = spawn(process.execPath, exec("60"), { cwd: ROOT, stdio: "ignore" });
+    children.push(first);
+    const holder = await holderOf(`${out}.lock`);
+    process.kill(holder, "SIGSTOP");
+    const second = spawnSync(process.execPath, exec("1"), { cwd: ROOT, encoding: "utf8" });
+    expect(second.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^coderm: ${out}: in use by coderm exec \\(pid ${holder} on `)),
+    ]);
+    expect(second.status).toBe(1);
+    process.kill(holder, "SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    const third = spawnSync(process.execPath, exec("1"), { cwd: ROOT, encoding: "utf8" });
+    expect(third.status, third.stderr).toBe(0);
+    const rows = readFileSync(out, "utf8").split("\n").filter(Boolean);
+    expect(rows.map((l) => (JSON.parse(l) as { id: string; verdict: string }).verdict).sort()).toEqual([
+      "pass",
+      "timeout",
+    ]);
+    expect(existsSync(`${out}.lock`)).toBe(false);
   }, 120_000);
 
   it("coderm synth takes the same lock, before writing anything", async () => {
