@@ -138,6 +138,9 @@ export function lockFile(file: string, command: string, where: string): DirLock 
         where,
       );
     }
+    // Two processes that find the same stale lock at the same instant can both get past here (the later
+    // unlink may remove the earlier one's fresh lock); that needs two starts within microseconds of each
+    // other after a crash, which is far rarer than the doubling this lock exists to stop.
     try {
       unlinkSync(file);
     } catch {
