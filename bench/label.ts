@@ -12,16 +12,15 @@
  *
  * It also prints the time-limit floor: every input that ran into its limit (max(4 s, 4 x reference time))
  * cost that many CPU-seconds, and any labeler that gives the same labels must spend them, so
- * floor / workers is the least wall time possible on this machine. `--clock wall|cpu` (default cpu),
+ * floor / workers is the least wall time possible on this machine. `--clock wall|cpu` (default wall, EvalPlus's),
  * `--min-time-limit S` (default 4), `--no-dedupe` (run programs that differ only in comments separately),
- * `--workers N`, `--sandbox`.
+ * `--workers N`. Labels run in the sandbox pool (judge-side `label_evalplus` kind), as `coderm label` does.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_MIN_TIME_LIMIT, labelEvalPlus } from "../src/evaluate/labels/evalplus.js";
-import { ForkServerExecutor, type LabelExecutor } from "../src/evaluate/labels/executor.js";
 import { datasetHash, loadGroundTruth } from "../src/evaluate/labels/ground-truth.js";
 import { truncateSolution } from "../src/extract/codet.js";
 import { initPython, programKey } from "../src/extract/index.js";
@@ -41,14 +40,11 @@ const data = flag(
 const perTask = Number(flag("--per-task", "20"));
 const oracleFlag = flag("--oracle", "300");
 const oracleCount = oracleFlag === "all" ? Number.POSITIVE_INFINITY : Number(oracleFlag);
-const clock = flag("--clock", "cpu") as "cpu" | "wall";
+const clock = flag("--clock", "wall") as "cpu" | "wall";
 // EvalPlus's --min-time-limit: 4 s since April 2025 (and in METHOD.md), 1 s in v0.3.1, 0.1 s in v0.2.
 const minTimeLimit = Number(flag("--min-time-limit", String(DEFAULT_MIN_TIME_LIMIT)));
 const dedupe = !args.includes("--no-dedupe");
 const workers = Number(flag("--workers", String(availableParallelism())));
-// `--sandbox`: the isolated pool `coderm label` uses by default (bwrap, uid 65534, seccomp) instead of the
-// stand-alone fork server (`coderm label --fork-server`).
-const sandboxed = args.includes("--sandbox");
 
 const codetDir = join(data, "codet");
 const heFile = join(data, BENCHMARK_FILES["humaneval+"]);
@@ -80,10 +76,9 @@ console.log(
   `bench:label: ${requests.length} programs, ${seen.size} tasks (first ${perTask} unique per task)`,
 );
 
-const executor: LabelExecutor = sandboxed
-  ? (await Sandbox.start({ workers })).executor("labels")
-  : new ForkServerExecutor({ workers });
-console.log(`executor: ${sandboxed ? "sandbox pool" : "fork server"}, ${workers} workers`);
+const sandbox = await Sandbox.start({ workers });
+const executor = sandbox.executor("labels");
+console.log(`executor: sandbox pool (isolation ${sandbox.isolation.level}), ${workers} workers`);
 let t0 = performance.now();
 const truth = await loadGroundTruth(problems, "humaneval+", { executor, hash: datasetHash(heFile) });
 const gtSeconds = (performance.now() - t0) / 1000;

@@ -15,7 +15,6 @@ import {
   codetRank,
   codetTaskPassAtK,
   estimatePassAtK,
-  ForkServerExecutor,
   runCodetCases,
 } from "../src/evaluate/labels/index.js";
 import { credit } from "../src/evaluate/metrics/credit.js";
@@ -24,6 +23,7 @@ import { PassMatrix } from "../src/matrix/pass-matrix.js";
 import { writePassMatrices } from "../src/matrix/results-io.js";
 import { CODET_FILES, readCodetSolutions, readCodetTasks, readCodetTests } from "../src/problems/codet.js";
 import type { Label } from "../src/records.js";
+import { Sandbox } from "../src/sandbox/index.js";
 import { select } from "../src/select/index.js";
 
 const started = performance.now();
@@ -92,7 +92,8 @@ log(
   `repro:codet: ${tasks.size} tasks, ${solutions.records.length} solutions (${nPrograms} distinct), data ${dir}`,
 );
 
-const executor = new ForkServerExecutor({ workers });
+// The sandbox pool is coderm's one process pool; its labels kind runs CodeT's cases.
+const executor = (await Sandbox.start({ workers })).executor("labels");
 let t0 = performance.now();
 let done = 0;
 const gt = await checkPrograms(

@@ -3,6 +3,7 @@
  * `scale-eval` and `problems` all resolve `--benchmark` / `--problems` here.
  */
 import { existsSync } from "node:fs";
+import { requireUniqueTasks } from "../cross-checks.js";
 import { CodermError } from "../errors.js";
 import { readJsonl } from "../io/jsonl.js";
 import { type Problem, ProblemSchema } from "../records.js";
@@ -41,6 +42,7 @@ export async function resolveProblems(
   }
   checkProblemsArg(arg, where);
   const r = await readJsonl(arg, ProblemSchema, options);
+  requireUniqueTasks(r.records, arg);
   const names = new Set(r.records.map((p) => p.benchmark));
   const only = names.size === 1 ? [...names][0] : undefined;
   return { problems: r.records, bad: r.bad, file: arg, ...(only ? { benchmark: findBenchmark(only) } : {}) };

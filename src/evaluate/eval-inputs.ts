@@ -77,9 +77,13 @@ export async function loadEvalInputs(files: EvalInputFiles): Promise<EvalInputs>
     ? sizesByTask((await readJsonl(files.tests, UnitTestSampleSchema, readOpts)).records)
     : undefined;
 
+  // The results file's bad lines are passed on once it is known to hold some results: a file of the
+  // wrong kind is one error line, not a warning per line first.
+  const held: BadLine[] = [];
+  const holdOpts = { onBadLine: (b: BadLine) => held.push(b) };
   let matrices: PassMatrices;
   if (files.matrix) {
-    matrices = (await readPassMatrixFile(files.matrix, readOpts)).matrices;
+    matrices = (await readPassMatrixFile(files.matrix, holdOpts)).matrices;
   } else {
     let sizes: Map<string, MatrixSize> | undefined;
     if (nBy && mBy) {
@@ -93,11 +97,12 @@ export async function loadEvalInputs(files: EvalInputFiles): Promise<EvalInputs>
         "without --solutions and --tests, matrix sizes are inferred from the results (max index + 1)",
       );
     }
-    const read = await readPassMatrices(files.results!, { ...readOpts, sizes });
+    const read = await readPassMatrices(files.results!, { ...holdOpts, sizes });
     if (read.summary.duplicates > 0)
       notes.push(`${read.summary.duplicates} duplicate results (the last one was kept)`);
     matrices = read.matrices;
   }
+  for (const b of held) readOpts.onBadLine(b);
 
   const labels = new Map<string, boolean[]>();
   if (files.labels) {

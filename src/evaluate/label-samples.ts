@@ -38,7 +38,7 @@ export interface LabelSamplesOptions {
   noDedupe?: boolean;
   /** `check` / LiveCodeBench: seconds per program (human-eval 3) or per test (LiveCodeBench 6). */
   timeout?: number;
-  /** What limits count: "cpu" (default, stable under load) or "wall" (the references' clock). */
+  /** What limits count: "wall" (default: the references' clock) or "cpu" (stable under load; differs from them). */
   clock?: "wall" | "cpu";
   /** Every label batch as it is written. */
   onLabels?: (labels: Label[]) => void;
@@ -94,7 +94,7 @@ export async function labelSamples(
     labels.push(...batch);
     o.onLabels?.(batch);
   };
-  const clock = o.clock ?? "cpu";
+  const clock = o.clock ?? "wall";
   if (spec.kind === "check") {
     await labelHumanEval(todo, byId, { executor, timeout: o.timeout, clock, onLabels });
   } else if (spec.kind === "livecodebench") {

@@ -7,16 +7,20 @@
  * lowercase hex, most significant digit first, zero-padded to ceil(tests / 4) digits; so the last digit
  * holds tests 0-3. Python reads a cell as `int(row, 16) >> j & 1`.
  */
+import { existsSync } from "node:fs";
 import { z } from "zod";
+import { requireSomeRecords } from "../cross-checks.js";
+import { CodermError } from "../errors.js";
 import {
   type BadLine,
   describeZodError,
   type ReadOptions,
   Rejected,
+  readJsonl,
   readJsonlWith,
   writeLines,
 } from "../io/jsonl.js";
-import { PairResultSchema, VERDICTS } from "../records.js";
+import { type PairResult, PairResultSchema, VERDICTS } from "../records.js";
 import { type PassMatrices, PassMatrix } from "./pass-matrix.js";
 
 const ANY = z.unknown();
@@ -120,6 +124,7 @@ export async function readPassMatrices(
     options,
   );
   const bad = read.bad;
+  requireSomeRecords(file, read, "a pair result", " (a pass-matrix file is read with --matrix)");
   const results = read.records.length;
   const matrices: PassMatrices = new Map();
   let duplicates = 0;
@@ -224,7 +229,7 @@ export async function readPassMatrixFile(
   options: ReadOptions = {},
 ): Promise<{ matrices: PassMatrices; bad: BadLine[] }> {
   const matrices: PassMatrices = new Map();
-  const { bad } = await readJsonlWith(
+  const read = await readJsonlWith(
     file,
     MatrixLineSchema,
     JSON.parse,
@@ -237,5 +242,14 @@ export async function readPassMatrixFile(
     },
     options,
   );
-  return { matrices, bad };
+  requireSomeRecords(file, read, "a pass-matrix line", " (PairResult JSONL is read with --results)");
+  return { matrices, bad: read.bad };
+}
+
+/** PairResult JSONL as records (for `rank --results`); a file with no pair result in it is refused. */
+export async function readPairResults(file: string, options: ReadOptions = {}): Promise<PairResult[]> {
+  if (!existsSync(file)) throw new CodermError("E_BAD_INPUT", "file not found", file);
+  const read = await readJsonl(file, PairResultSchema, options);
+  requireSomeRecords(file, read, "a pair result", " (expected PairResult JSONL, as `coderm exec` writes)");
+  return read.records;
 }

@@ -6,7 +6,9 @@
  * `{task_id, unit_tests}` where each entry is the test class followed by the reference's runner trailer.
  * The raw outputs before extraction (`merge_result.jsonl`: `{messages, prompt, responses}`) are read too.
  */
+
 import { z } from "zod";
+import { requireSomeRecords } from "../cross-checks.js";
 import {
   type Loaded,
   type ReadOptions,
@@ -279,5 +281,7 @@ export async function readCodermResponses(
     },
     options,
   );
+  // Every line matched no prompt: responses and prompts of different runs or benchmarks.
+  requireSomeRecords(file, read, "an answer to a prompt of the prompt file");
   return { records: read.records.flat(), bad: read.bad };
 }

@@ -22,31 +22,53 @@ export function promptStyle(benchmark?: Benchmark): PromptStyle {
   };
 }
 
+export interface EmbedOptions {
+  /**
+   * The file `solutions` came from (`--from-solutions`): a problem it has no usable solution for is an
+   * error naming it, instead of a prompt that silently embeds the canonical solution.
+   */
+  solutionsFile?: string;
+  /** Told the problems whose prompt embeds the canonical solution for want of one in `solutions`. */
+  onCanonical?: (taskIds: string[]) => void;
+}
+
 /**
  * Prompts for a set of problems: the policy prompt, or the tester prompt embedding `solutions.get(task_id)`
- * (falling back to the canonical solution). Problems without any solution to embed are an input error.
+ * (falling back to the canonical solution, except with `embed.solutionsFile`). Problems without any
+ * solution to embed are an input error.
  */
 export function buildPrompts(
   problems: Iterable<Problem>,
   role: "policy" | "tester",
   benchmark?: Benchmark | PromptStyle,
   solutions?: ReadonlyMap<string, string>,
+  embed: EmbedOptions = {},
 ): PromptRecord[] {
   const style = typeof benchmark === "object" ? benchmark : promptStyle(benchmark);
   const out: PromptRecord[] = [];
   const missing: string[] = [];
+  const canonical: string[] = [];
   for (const p of problems) {
     if (role === "policy") {
       out.push(userPrompt(p.task_id, style.solution(p)));
       continue;
     }
     const embedded = solutions?.get(p.task_id);
-    if (embedded === undefined && !p.canonical_solution) {
+    if (embedded === undefined && (!p.canonical_solution || embed.solutionsFile !== undefined)) {
       missing.push(p.task_id);
       continue;
     }
+    if (embedded === undefined && solutions) canonical.push(p.task_id);
     out.push(buildUnitTestPrompt(p, embedded, style));
   }
+  if (missing.length > 0 && embed.solutionsFile !== undefined) {
+    throw new CodermError(
+      "E_BAD_INPUT",
+      `no usable solution for task "${missing[0]}"${missing.length > 1 ? ` (and ${missing.length - 1} more tasks)` : ""} to embed in its tester prompt`,
+      `--from-solutions ${embed.solutionsFile}`,
+    );
+  }
+  if (canonical.length > 0) embed.onCanonical?.(canonical);
   if (missing.length > 0) {
     throw new CodermError(
       "E_BAD_INPUT",

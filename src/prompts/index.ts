@@ -1,4 +1,10 @@
-export { buildPrompts, liveCodeBenchProblemsFromPrompts, type PromptStyle, promptStyle } from "./build.js";
+export {
+  buildPrompts,
+  type EmbedOptions,
+  liveCodeBenchProblemsFromPrompts,
+  type PromptStyle,
+  promptStyle,
+} from "./build.js";
 export {
   type ChatMessage,
   ChatMessageSchema,

@@ -16,32 +16,14 @@
  *   survive in Redis (with persistence) and in the caller's output, so a rerun resumes;
  * - the caller aborts or stops iterating: the run key is deleted, so workers skip this run's queued shards.
  */
-import { randomBytes } from "node:crypto";
-import { Job, Queue, QueueEvents } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { CodermError } from "../errors.js";
 import type { IsolationReport, PairExecutor, PairInput, PairOutcome } from "../sandbox/types.js";
-import { Channel, END } from "./_channel.js";
-import { DEFAULT_QUEUE, durableOptions, keys, openTarget, PREFIX, type RedisTarget } from "./redis.js";
-import { lookupResults } from "./results.js";
-import {
-  DEFAULT_SHARD_LIMITS,
-  type Group,
-  groupPairs,
-  type PlannedShard,
-  type ProfileOptions,
-  packShards,
-  profileKey,
-  profileOf,
-  type ShardData,
-  type ShardLimits,
-  ShardPacker,
-  type ShardResult,
-  type StoredOutcome,
-  shardData,
-  type Unit,
-} from "./shards.js";
-import { HEARTBEAT_MS, type WorkerInfo } from "./worker.js";
+import { DEFAULT_QUEUE, durableOptions, openTarget, PREFIX, type RedisTarget } from "./redis.js";
+import { type JobEvent, ShardRun, type ShardRunHost } from "./shard-run.js";
+import type { ProfileOptions, ShardData, ShardLimits, ShardResult } from "./shards.js";
+import { liveWorkers, type WorkerInfo } from "./worker.js";
 
 export interface QueueExecutorOptions extends ProfileOptions {
   redis: string | RedisTarget;
@@ -86,32 +68,6 @@ export interface QueueRunStats {
   completed: number;
   /** The shard size limit in force at the end (adaptive unless fixed). */
   shardPairs: number;
-}
-
-const JOB_OPTS = {
-  // A shard whose processing throws (e.g. its worker's sandbox failed) is retried once on any worker.
-  attempts: 2,
-  backoff: { type: "fixed", delay: 1000 },
-  // The outcomes travel in the completion event and live in the result store: the job itself can go.
-  removeOnComplete: true,
-  removeOnFail: { age: 3600 },
-} as const;
-
-/** Adaptive shard sizes: the first shards are small so the size is learned quickly. */
-const FIRST_SHARD_PAIRS = 64;
-const MIN_SHARD_PAIRS = 16;
-const MAX_SHARD_PAIRS = 4096;
-
-/** Workers not seen for this long are not counted. */
-const LIVE_MS = 4 * HEARTBEAT_MS;
-const RUN_TTL_MS = 30_000;
-
-type JobEvent = { kind: "completed"; value: unknown } | { kind: "failed"; reason: string };
-
-function describeFailure(reason: string): string {
-  if (/stalled more than allowable limit/.test(reason))
-    return `crash: every queue worker that ran this solution died before finishing it (BullMQ: ${reason})`;
-  return `crash: the queue worker failed this shard: ${reason}`.slice(0, 2000);
 }
 
 export class QueueExecutor implements PairExecutor {
@@ -188,269 +144,23 @@ export class QueueExecutor implements PairExecutor {
     runOpts: { signal?: AbortSignal } = {},
   ): AsyncGenerator<PairOutcome> {
     if (this.closed) throw new CodermError("E_QUEUE", "the queue executor is closed");
-    const { signal } = runOpts;
-    const o = this.opts;
-    const profile = profileOf(o);
-    const { groups, total } = groupPairs(pairs, profileKey(profile));
-    const stats: QueueRunStats = {
-      pairs: total,
-      units: groups.reduce((a, g) => a + g.units.length, 0),
-      reused: 0,
-      shards: 0,
-      enqueued: 0,
-      split: 0,
-      failed: 0,
-      readded: 0,
-      workerMs: 0,
-      completed: 0,
-      shardPairs: o.shard?.maxPairs ?? FIRST_SHARD_PAIRS,
+    const host: ShardRunHost = {
+      target: this.target,
+      queueName: this.queueName,
+      opts: this.opts,
+      redis: this.redis,
+      queue: this.queue,
+      handlers: this.handlers,
+      isClosed: () => this.closed,
+      downSince: () => this.downSince,
+      setSlots: (n) => {
+        this.slots = n;
+      },
     };
-    this.lastStats = stats;
-    if (total === 0) return;
-    const runId = randomBytes(6).toString("hex");
-    const runKey = keys.run(this.queueName, runId);
-    const ch = new Channel<PairOutcome>();
-    const delivered = new Set<Unit>();
-    let done = 0;
-    const deliver = (u: Unit, out: StoredOutcome) => {
-      if (delivered.has(u)) return;
-      delivered.add(u);
-      for (const id of u.ids) {
-        ch.push({ id, ...out });
-        done++;
-      }
-      o.onProgress?.(done, total);
-      if (done === total) ch.end();
-    };
-    const notice = (line: string) => o.onNotice?.(line);
-    const maxBytes = o.shard?.maxBytes ?? DEFAULT_SHARD_LIMITS.maxBytes;
-    const targetMs = o.shard?.targetMs ?? 2000;
-    /** Worker milliseconds per pair, a moving average over completed shards. */
-    let msPerPair: number | undefined;
-    const limits = (): ShardLimits => ({
-      maxPairs:
-        o.shard?.maxPairs ??
-        (msPerPair === undefined
-          ? FIRST_SHARD_PAIRS
-          : Math.round(Math.min(MAX_SHARD_PAIRS, Math.max(MIN_SHARD_PAIRS, targetMs / msPerPair)))),
-      maxBytes,
-    });
-    /** Shards to send again (split, lost, skipped) go first; fresh ones are cut at the size wanted now. */
-    const retry: PlannedShard[] = [];
-    let packer = new ShardPacker([]);
-    const hasPending = () => retry.length > 0 || !packer.done;
-    const nextShard = (): PlannedShard | undefined => {
-      const again = retry.shift();
-      if (again) return again;
-      const fresh = packer.next(limits());
-      if (fresh) stats.shards++;
-      return fresh;
-    };
-    const outstanding = new Map<string, { shard: PlannedShard; since: number }>();
-    let seq = 0;
-    let slots = 0;
-    let workerCount = -1;
-    const window = () => o.inFlight ?? Math.min(4096, Math.max(4, 2 * slots));
-
-    let pumping = false;
-    const pump = async (): Promise<void> => {
-      if (pumping) return;
-      pumping = true;
-      try {
-        while (hasPending() && outstanding.size < window() && !this.closed) {
-          const batch: PlannedShard[] = [];
-          for (let n = Math.min(500, window() - outstanding.size); n > 0; n--) {
-            const sh = nextShard();
-            if (!sh) break;
-            batch.push(sh);
-          }
-          const ids: string[] = [];
-          const jobs = batch.map((shard) => {
-            const jobId = `${runId}-${++seq}`;
-            ids.push(jobId);
-            outstanding.set(jobId, { shard, since: Number.POSITIVE_INFINITY });
-            this.handlers.set(jobId, (e) => onEvent(jobId, e));
-            return { name: "shard", data: shardData(shard, runId, profile), opts: { jobId, ...JOB_OPTS } };
-          });
-          await this.queue.addBulk(jobs);
-          stats.enqueued += jobs.length;
-          const now = Date.now();
-          for (const id of ids) {
-            const e = outstanding.get(id);
-            if (e) e.since = now;
-          }
-        }
-      } finally {
-        pumping = false;
-      }
-    };
-    const repump = () => void pump().catch((e: unknown) => ch.fail(e));
-
-    const settle = (jobId: string) => {
-      const e = outstanding.get(jobId);
-      outstanding.delete(jobId);
-      this.handlers.delete(jobId);
-      return e;
-    };
-    /** Deliver a shard's outcomes from the result store; what is missing there is sent again. */
-    const fromStore = async (shard: PlannedShard): Promise<boolean> => {
-      const asGroups: Group[] = shard.groups.map(({ group, units }) => ({ ...group, units }));
-      const { found, missing } = await lookupResults(this.redis, this.queueName, asGroups);
-      for (const f of found) deliver(f.unit, f.outcome);
-      if (missing.length === 0) return true;
-      stats.readded++;
-      notice("queue: Redis lost a shard in flight; enqueued it again");
-      retry.unshift(...packShards(missing, limits()));
-      repump();
-      return false;
-    };
-    const onEvent = (jobId: string, ev: JobEvent) => {
-      const entry = settle(jobId);
-      if (!entry) return;
-      const { shard } = entry;
-      if (ev.kind === "completed") {
-        const r = ev.value as ShardResult | undefined;
-        if (!r || "skipped" in r) {
-          // Our run key had lapsed (e.g. Redis lost it): renew it and send the shard again.
-          stats.readded++;
-          void this.redis.set(runKey, "1", "PX", RUN_TTL_MS).catch(() => {});
-          retry.unshift(shard);
-        } else {
-          stats.completed++;
-          stats.workerMs += r.ms;
-          const per = r.ms / Math.max(1, shard.pairs);
-          msPerPair = msPerPair === undefined ? per : 0.7 * msPerPair + 0.3 * per;
-          stats.shardPairs = limits().maxPairs;
-          if ("stored" in r) fromStore(shard).catch((e: unknown) => ch.fail(e));
-          else
-            shard.groups.forEach(({ units }, gi) => {
-              units.forEach((u, ui) => {
-                const out = r.outcomes[gi]?.[ui];
-                deliver(u, out ?? { verdict: "crash", passed: false, stderr: "crash: no result" });
-              });
-            });
-        }
-      } else if (shard.groups.length > 1) {
-        // One solution may be the poison: retry the shard's solutions one per shard.
-        stats.split++;
-        notice(
-          `queue: a shard failed (${ev.reason}); retrying its ${shard.groups.length} solutions one per shard`,
-        );
-        retry.unshift(...shard.groups.map((g) => ({ groups: [g], pairs: g.units.length, bytes: 0 })));
-      } else {
-        stats.failed++;
-        const stderr = describeFailure(ev.reason);
-        notice(`queue: ${shard.pairs} pairs of one solution end as crash: ${ev.reason}`);
-        for (const u of shard.groups[0]!.units) deliver(u, { verdict: "crash", passed: false, stderr });
-      }
-      repump();
-    };
-
-    /** Shards older than a tick: ask BullMQ (and the store) what became of them. */
-    const reconcile = async () => {
-      const now = Date.now();
-      const old = [...outstanding].filter(([, e]) => now - e.since > (o.reconcileMs ?? 5000)).slice(0, 64);
-      for (const [jobId, entry] of old) {
-        if (!outstanding.has(jobId)) continue;
-        const state = await this.queue.getJobState(jobId);
-        if (state === "completed" || state === "failed") {
-          const job = await Job.fromId<ShardData, ShardResult>(this.queue, jobId);
-          if (job) {
-            onEvent(
-              jobId,
-              state === "completed"
-                ? { kind: "completed", value: job.returnvalue }
-                : { kind: "failed", reason: job.failedReason },
-            );
-            continue;
-          }
-        } else if (state !== "unknown") {
-          entry.since = now;
-          continue;
-        }
-        // Gone from Redis: removed after completing (its event missed) or lost. The store knows which.
-        if (!outstanding.has(jobId)) continue;
-        settle(jobId);
-        await fromStore(entry.shard);
-      }
-      repump();
-    };
-
-    const refreshWorkers = async () => {
-      const live = await liveWorkers(this.redis, this.queueName);
-      const s = live.reduce((a, w) => a + w.slots, 0);
-      if (live.length !== workerCount) {
-        if (live.length === 0)
-          notice(
-            `queue: no worker is connected to '${this.queueName}' at ${this.target.shown}; start one with: coderm worker --redis ${this.target.shown}${this.queueName === DEFAULT_QUEUE ? "" : ` --queue ${this.queueName}`}`,
-          );
-        else {
-          const strong = live.filter((w) => w.isolation === "strong").length;
-          notice(
-            `queue: ${live.length} worker${live.length === 1 ? "" : "s"} (${s} slots) on '${this.queueName}' at ${this.target.shown}; isolation strong on ${strong}/${live.length}`,
-          );
-        }
-      }
-      workerCount = live.length;
-      slots = s;
-      this.slots = s;
-    };
-
-    let ticking = false;
-    const tick = async () => {
-      if (ticking) return;
-      ticking = true;
-      try {
-        if (this.downSince !== undefined && Date.now() - this.downSince > (o.outageMs ?? 60_000))
-          throw new CodermError(
-            "E_QUEUE",
-            `Redis has been unreachable for ${Math.round((Date.now() - this.downSince) / 1000)} s; stopped after ${done}/${total} pairs. Rerun the same command to resume`,
-            `${o.flag ?? "--queue"} ${this.target.shown}`,
-          );
-        await this.redis.set(runKey, "1", "PX", RUN_TTL_MS);
-        await refreshWorkers();
-        await reconcile();
-      } catch (e) {
-        ch.fail(e);
-      } finally {
-        ticking = false;
-      }
-    };
-
-    const onAbort = () => ch.fail(new CodermError("E_INTERRUPTED", `stopped after ${done}/${total} pairs`));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (signal?.aborted) onAbort();
-    const timer = setInterval(() => void tick(), Math.min(o.reconcileMs ?? 5000, RUN_TTL_MS / 3));
-    try {
-      await this.redis.set(runKey, "1", "PX", RUN_TTL_MS);
-      await refreshWorkers();
-      let todo = groups;
-      if (o.reuse !== false) {
-        const { found, missing } = await lookupResults(this.redis, this.queueName, groups);
-        stats.reused = found.length;
-        for (const f of found) deliver(f.unit, f.outcome);
-        todo = missing;
-      }
-      packer = new ShardPacker(todo);
-      repump();
-      for (;;) {
-        const item = await ch.next();
-        if (item === END) break;
-        yield item;
-      }
-    } finally {
-      clearInterval(timer);
-      signal?.removeEventListener("abort", onAbort);
-      for (const id of outstanding.keys()) this.handlers.delete(id);
-      retry.length = 0;
-      packer = new ShardPacker([]);
-      if (!this.closed) {
-        // Workers skip shards of a run whose key is gone; drop the ones still waiting outright.
-        await this.redis.del(runKey).catch(() => {});
-        if (outstanding.size > 0)
-          await Promise.allSettled([...outstanding.keys()].map((id) => this.queue.remove(id)));
-      }
-    }
+    const run = new ShardRun(host, pairs);
+    this.lastStats = run.stats;
+    if (run.total === 0) return;
+    yield* run.outcomes(runOpts.signal);
   }
 
   /** Sandbox slots of the workers seen last (at connect, then during runs): how much work fits at once. */
@@ -472,24 +182,6 @@ export class QueueExecutor implements PairExecutor {
     await Promise.allSettled([this.events.close(), this.queue.close()]);
     this.redis.disconnect();
   }
-}
-
-async function liveWorkers(redis: Redis, queue: string): Promise<WorkerInfo[]> {
-  const all = await redis.hgetall(keys.workers(queue));
-  const now = Date.now();
-  const live: WorkerInfo[] = [];
-  const dead: string[] = [];
-  for (const [name, v] of Object.entries(all)) {
-    try {
-      const w = JSON.parse(v) as WorkerInfo;
-      if (now - w.seen < LIVE_MS) live.push(w);
-      else if (now - w.seen > 60_000) dead.push(name);
-    } catch {
-      dead.push(name);
-    }
-  }
-  if (dead.length > 0) await redis.hdel(keys.workers(queue), ...dead);
-  return live;
 }
 
 /** The seam's isolation report: strong only when every live worker's is; details are on each worker. */

@@ -264,3 +264,25 @@ export class ShardWorker {
     return this.closing;
   }
 }
+
+/** Workers not seen for this long are not counted. */
+const LIVE_MS = 4 * HEARTBEAT_MS;
+
+/** Workers that sent a heartbeat recently; entries silent for a minute are removed. */
+export async function liveWorkers(redis: Redis, queue: string): Promise<WorkerInfo[]> {
+  const all = await redis.hgetall(keys.workers(queue));
+  const now = Date.now();
+  const live: WorkerInfo[] = [];
+  const dead: string[] = [];
+  for (const [name, v] of Object.entries(all)) {
+    try {
+      const w = JSON.parse(v) as WorkerInfo;
+      if (now - w.seen < LIVE_MS) live.push(w);
+      else if (now - w.seen > 60_000) dead.push(name);
+    } catch {
+      dead.push(name);
+    }
+  }
+  if (dead.length > 0) await redis.hdel(keys.workers(queue), ...dead);
+  return live;
+}

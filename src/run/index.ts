@@ -12,6 +12,7 @@ export {
 } from "./config.js";
 export { type GeneratedSamples, type GenerateSamplesOptions, generateSamples } from "./generate.js";
 export { fingerprint, Ledger, type StageState } from "./ledger.js";
+export { type DirLock, LOCK_FILE, lockFile, lockRunDir } from "./lock.js";
 export {
   type PipelineEvent,
   type PipelineOptions,

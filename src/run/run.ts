@@ -16,6 +16,7 @@ import type { Selected } from "../select/rank.js";
 import { openStore } from "../store/index.js";
 import type { RunConfig } from "./config.js";
 import { Ledger } from "./ledger.js";
+import { lockRunDir } from "./lock.js";
 import { type PipelineEvent, runStages } from "./pipeline.js";
 import { RUN_FILES, RUN_STAGES, type RunState, type SharedSandbox } from "./stages.js";
 
@@ -113,12 +114,16 @@ export async function run(config: RunConfig, hooks: RunHooks = {}): Promise<RunO
   checkInputs(config);
   const dir = config.out;
   mkdirSync(dir, { recursive: true });
+  // Before anything is written: a second run on the same directory would append every row twice.
+  const lock = lockRunDir(dir, "coderm run");
   const path = (k: keyof typeof RUN_FILES) => join(dir, RUN_FILES[k]);
-  writeTextAtomic(path("config"), `${JSON.stringify(config, null, 2)}\n`);
-  const store = openStore(path("store"));
-  const sandbox = lazySandbox(config, hooks);
-  const state = { config, store, sandbox, notes: [], labels: [] } as unknown as RunState;
+  let store: ReturnType<typeof openStore> | undefined;
+  let sandbox: ReturnType<typeof lazySandbox> | undefined;
   try {
+    writeTextAtomic(path("config"), `${JSON.stringify(config, null, 2)}\n`);
+    store = openStore(path("store"));
+    sandbox = lazySandbox(config, hooks);
+    const state = { config, store, sandbox, notes: [], labels: [] } as unknown as RunState;
     await runStages(RUN_STAGES, state, {
       dir,
       ledger: new Ledger(store),
@@ -132,7 +137,8 @@ export async function run(config: RunConfig, hooks: RunHooks = {}): Promise<RunO
     const files = Object.fromEntries(Object.entries(RUN_FILES).map(([k, f]) => [k, join(dir, f)]));
     return { dir, selected: state.selected, summary, files };
   } finally {
-    await sandbox.close();
-    store.close();
+    await sandbox?.close();
+    store?.close();
+    lock.release();
   }
 }

@@ -3,6 +3,7 @@
  * label → evaluate. Each reads what earlier stages put in `RunState` and adds its own output; skipping,
  * resuming and the ledger are the loop's (`pipeline.ts`).
  */
+
 import { existsSync } from "node:fs";
 import {
   type BenchmarkDef,
@@ -11,6 +12,7 @@ import {
   isBenchmarkName,
   resolveProblems,
 } from "../benchmarks/index.js";
+import { requireKnownTasks } from "../cross-checks.js";
 import { labelSamples } from "../evaluate/label-samples.js";
 import type { LabelExecutor } from "../evaluate/labels/index.js";
 import { evaluate } from "../evaluate/summary.js";
@@ -102,6 +104,17 @@ export interface RunState {
 
 const tasksOf = (s: RunState) => s.problems.map((p) => p.task_id);
 
+/**
+ * A replayed file's tasks must be problems of the benchmark (all of it, not only the first --limit):
+ * a file from another benchmark, or with renamed tasks, would otherwise drop out of the run unseen.
+ */
+async function requireBenchmarkTasks(s: RunState, records: { task_id: string }[], file: string) {
+  const all = s.config.limit
+    ? (await resolveProblems(s.config.benchmark, { strict: true })).problems
+    : s.problems;
+  requireKnownTasks(records, new Set(all.map((p) => p.task_id)), file, s.config.benchmark);
+}
+
 async function codetData(s: RunState): Promise<CodetData> {
   s.codet ??= await loadCodetData(s.config.codet as string, { testSamples: s.config.m });
   return s.codet;
@@ -179,6 +192,7 @@ const solutions: Stage<RunState> = {
     if (s.config.codet) got = (await codetData(s)).solutions;
     else if (s.config.policy.replay) {
       got = (await readSolutionsFile(s.config.policy.replay, { problems: s.problems })).records;
+      await requireBenchmarkTasks(s, got, s.config.policy.replay);
     } else {
       const g = await generateSamples({
         role: "policy",
@@ -225,12 +239,19 @@ const tests: Stage<RunState> = {
     let got: UnitTestSample[];
     let failed = 0;
     if (s.config.codet) got = (await codetData(s)).tests;
-    else if (s.config.tester.replay) got = (await readTestsFile(s.config.tester.replay)).records;
-    else {
+    else if (s.config.tester.replay) {
+      got = (await readTestsFile(s.config.tester.replay)).records;
+      await requireBenchmarkTasks(s, got, s.config.tester.replay);
+    } else {
       // The paper embeds one model-written solution per problem (the canonical one when none extracted).
       const g = await generateSamples({
         role: "tester",
-        prompts: buildPrompts(s.problems, "tester", s.benchmark?.prompts, embeddedSolutions(s.solutions)),
+        prompts: buildPrompts(s.problems, "tester", s.benchmark?.prompts, embeddedSolutions(s.solutions), {
+          onCanonical: (t) =>
+            ctx.note(
+              `${t.length} problems have no usable policy solution (first: ${t[0]}): their tester prompts embed the canonical solution`,
+            ),
+        }),
         n: s.config.m,
         model: s.config.tester,
         cache: new ResponseCache(s.store),

@@ -121,8 +121,10 @@ export class Sandbox {
     const died = await this.exclusive(
       wire,
       (r) => {
-        const raw = r as unknown as { ok: boolean; result?: unknown; error?: string };
-        got = raw.ok ? { ok: true, result: raw.result } : { ok: false, error: raw.error ?? "failed" };
+        const raw = r as unknown as { ok?: boolean; result?: unknown; error?: string };
+        // A judge-side kind's judge that died or was killed reports a verdict instead of a reply.
+        const lost = r.verdict === "timeout" ? "timeout" : `crash: ${(r.stderr ?? "").slice(0, 500)}`;
+        got = raw.ok ? { ok: true, result: raw.result } : { ok: false, error: raw.error ?? lost };
       },
       timeoutMs + 15_000,
     );
@@ -218,7 +220,8 @@ export class Sandbox {
   } {
     return {
       concurrency: this.workers.length,
-      run: (job, t) => this.call(kind, job, t),
+      // A job may name its own kind (e.g. EvalPlus labels run on the judge-side `label_evalplus`).
+      run: (job, t) => this.call(typeof job.kind === "string" ? job.kind : kind, job, t),
       share: (path) => this.share(path),
       close: () => this.close(),
     };

@@ -2,6 +2,7 @@
  * `rank()`: samples (+ results, or a sandbox to produce them) → the chosen solution of every task.
  */
 
+import { requireKnownTasks, requireUniqueTasks } from "../cross-checks.js";
 import {
   indexSamples,
   matricesFrom,
@@ -39,6 +40,8 @@ export interface RankInput {
   tasks?: string[];
   /** Known results; without them (or for cells they lack) pairs run in a sandbox. */
   results?: PairResult[];
+  /** Where the inputs came from, for the messages of the cross-file checks. */
+  sources?: { solutions?: string; tests?: string; problems?: string };
 }
 
 export interface RankOptions {
@@ -91,6 +94,21 @@ export function describeChoice(task_id: string, ranking: Ranking, samples: TaskS
 /** Choose every task's solution; runs the missing pairs first when no results cover them. */
 export async function rank(input: RankInput, options: RankOptions = {}): Promise<RankOutput> {
   const strategy = options.strategy ?? "coderm-vote";
+  if (input.tasks) {
+    const known = new Set(input.tasks);
+    const src = input.sources ?? {};
+    requireUniqueTasks(
+      input.tasks.map((task_id) => ({ task_id })),
+      src.problems ?? "problems",
+    );
+    requireKnownTasks(
+      input.solutions,
+      known,
+      src.solutions ?? "solutions",
+      src.problems ?? "the tasks given",
+    );
+    requireKnownTasks(input.tests, known, src.tests ?? "tests", src.problems ?? "the tasks given");
+  }
   const samples = indexSamples(input.solutions, input.tests);
   const tasks = taskOrder(samples, input.tasks);
   const results = [...(input.results ?? [])];

@@ -11,8 +11,10 @@
  *   compare with 1e-6 tolerance;
  * - `checkTestClass`: HumanEval's `check(candidate)` as a test class.
  */
+
 import type { Node } from "web-tree-sitter";
 import { withPythonTree } from "../extract/python-parser.js";
+import { type SynthQuestion, topLevelFunctions } from "./questions.js";
 
 /** One harvested call: the function name and the call's source text, e.g. `f([1, 2], k=3)`. */
 export interface HarvestedCall {
@@ -175,4 +177,39 @@ class TestCheck(unittest.TestCase):
     def test_check(self):
         check(${entryPoint})
 `;
+}
+
+/** Literal-argument calls of the ground truth's functions in the kept tests (at most 100, distinct). */
+function harvestedInputs(q: SynthQuestion, tests: readonly string[]): HarvestedCall[] {
+  const fns = new Set(topLevelFunctions(q.canonical_solution));
+  const calls = tests.flatMap((t) => harvestCalls(t, fns));
+  return [...new Map(calls.map((c) => [c.call, c])).values()].slice(0, 100);
+}
+
+/** How weak solutions of `q` are labelled without its `check` tests: own cases, else agreement. */
+export function oracleFor(
+  q: SynthQuestion,
+  tests: readonly string[],
+): { how: string; test: string } | undefined {
+  if (q.io_tests)
+    return {
+      how: "own tests (input_output)",
+      test: ioTestClass(q.entry_point, q.canonical_solution, q.io_tests),
+    };
+  const calls = harvestedInputs(q, tests);
+  if (calls.length === 0) return undefined;
+  return {
+    how: `agreement with the ground truth on ${calls.length} inputs`,
+    test: agreementTestClass(q.canonical_solution, calls),
+  };
+}
+
+/** Probes for surviving mutants: agreement on the kept tests' inputs, and the question's own tests. */
+export function probeTests(q: SynthQuestion, tests: readonly string[]): string[] {
+  const out: string[] = [];
+  const calls = harvestedInputs(q, tests);
+  if (calls.length > 0) out.push(agreementTestClass(q.canonical_solution, calls));
+  if (q.io_tests) out.push(ioTestClass(q.entry_point, q.canonical_solution, q.io_tests));
+  if (q.test?.includes("def check(")) out.push(checkTestClass(q.test, q.entry_point));
+  return out;
 }

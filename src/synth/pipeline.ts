@@ -11,6 +11,7 @@ import { initPython } from "../extract/index.js";
 import { writeTextAtomic } from "../io/jsonl.js";
 import { isolationLine } from "../report/isolation.js";
 import { Ledger } from "../run/ledger.js";
+import { lockRunDir } from "../run/lock.js";
 import { type PipelineEvent, runStages } from "../run/pipeline.js";
 import { Sandbox } from "../sandbox/index.js";
 import { openStore } from "../store/index.js";
@@ -37,8 +38,16 @@ export async function synth(config: SynthConfig, hooks: SynthHooks = {}): Promis
   const dir = config.out;
   mkdirSync(join(dir, "eval"), { recursive: true });
   mkdirSync(join(dir, SYNTH_FILES.exportDir), { recursive: true });
-  writeTextAtomic(join(dir, SYNTH_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
-  const store = openStore(config.store ?? join(dir, SYNTH_FILES.store));
+  // Before anything is written: two syntheses in one directory would append every row twice.
+  const lock = lockRunDir(dir, "coderm synth");
+  let store: ReturnType<typeof openStore>;
+  try {
+    writeTextAtomic(join(dir, SYNTH_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+    store = openStore(config.store ?? join(dir, SYNTH_FILES.store));
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   let started: Promise<Sandbox> | undefined;
   let progress: ((d: number, t: number) => void) | undefined;
   const state: SynthState = {
@@ -89,6 +98,7 @@ export async function synth(config: SynthConfig, hooks: SynthHooks = {}): Promis
   } finally {
     await (await started?.catch(() => undefined))?.close();
     store.close();
+    lock.release();
   }
   const files: Record<string, string> = Object.fromEntries(
     Object.entries(SYNTH_FILES).map(([k, f]) => [k, join(dir, f)]),

@@ -16,6 +16,10 @@ export function parseListColumn(text: string): unknown {
   }
 }
 
+/**
+ * A recursive-descent parser over one cursor: its small readers (string, number, word, list, dict) share
+ * `i` as closures, which is why this stays one function past 80 lines.
+ */
 export function parsePyLiteral(text: string): unknown {
   let i = 0;
   const ws = () => {

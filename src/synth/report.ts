@@ -107,7 +107,15 @@ export function renderSynthMarkdown(s: SynthSummary): string {
     out.push(
       `| ${escapeMarkdownCell(q.task_id)} | ${q.generated} | ${q.kept} | ${q.selected} | ${q.weak} (${q.correct}) | ${pct(q.far)} | ${pct(q.frr)} | ${pct(q.multipleFar)} | ${pct(q.multipleFrr)} | ${q.killed}/${q.mutants} |`,
     );
-  out.push("", "## Examples: kept", "");
+  out.push("", ...examplesMarkdown(s));
+  if (s.notes.length > 0) out.push("## Notes", "", ...s.notes.map((n) => `- ${n}`), "");
+  return `${out.join("\n")}\n`;
+}
+
+/** Kept and dropped tests in full, one section each. */
+function examplesMarkdown(s: SynthSummary): string[] {
+  const out: string[] = [];
+  out.push("## Examples: kept", "");
   for (const e of s.examples.kept)
     out.push(
       `### ${e.task_id} test ${e.test} (FAR ${pct(e.far)}, FRR ${pct(e.frr)}, mutation ${pct(e.mutation_score)})`,
@@ -128,8 +136,7 @@ export function renderSynthMarkdown(s: SynthSummary): string {
       "```",
       "",
     );
-  if (s.notes.length > 0) out.push("## Notes", "", ...s.notes.map((n) => `- ${n}`), "");
-  return `${out.join("\n")}\n`;
+  return out;
 }
 
 export function renderSynthHtml(s: SynthSummary): string {

@@ -119,6 +119,40 @@ export interface SummaryInput {
 }
 
 export function summarize(i: SummaryInput): SynthSummary {
+  const labels = labelLists(i);
+  const keptCols = new Map<string, number[]>();
+  for (const f of i.filter) if (f.kept) keptCols.set(f.task_id, [...(keptCols.get(f.task_id) ?? []), f.test]);
+  const anyFilter = Object.values(i.config.filters).some((v) => v !== undefined);
+  const testScores = i.scores.map((s) => s.mutation_score).filter((x): x is number => x !== null);
+  return {
+    title: `coderm synth: ${i.config.questions}`,
+    filters: i.config.filters,
+    counts: countsOf(i),
+    weak: weakOf(i),
+    quality: {
+      kept: quality(i.matrices, labels),
+      selected: anyFilter ? quality(selectedMatrices(i, keptCols), labels) : null,
+    },
+    mutation: mutationOf(i, testScores),
+    distributions: {
+      far: i.scores.map((s) => s.far).filter((x): x is number => x !== null),
+      frr: i.scores.map((s) => s.frr).filter((x): x is number => x !== null),
+      mutation: testScores,
+      lines: i.scores.map((s) => s.lines),
+    },
+    undefinedRatios: {
+      far: i.scores.filter((s) => s.far === null).length,
+      frr: i.scores.filter((s) => s.frr === null).length,
+      mutation: i.scores.filter((s) => s.mutation_score === null).length,
+    },
+    perQuestion: perQuestionOf(i, labels, keptCols),
+    examples: examplesOf(i),
+    notes: i.notes,
+  };
+}
+
+/** The weak solutions' labels per question as boolean lists (every question has one, maybe empty). */
+function labelLists(i: SummaryInput): Map<string, boolean[]> {
   const labels = new Map<string, boolean[]>();
   for (const l of i.evalLabels) {
     const list = labels.get(l.task_id) ?? [];
@@ -126,17 +160,21 @@ export function summarize(i: SummaryInput): SynthSummary {
     labels.set(l.task_id, list);
   }
   for (const q of i.questions) if (!labels.has(q.task_id)) labels.set(q.task_id, []);
-  const keptQuality = quality(i.matrices, labels);
-  // The selected set: each question's matrix restricted to the columns the filters let through.
-  const keptCols = new Map<string, number[]>();
-  for (const f of i.filter) if (f.kept) keptCols.set(f.task_id, [...(keptCols.get(f.task_id) ?? []), f.test]);
-  const selectedMatrices = new Map<string, PassMatrix>();
+  return labels;
+}
+
+/** The selected set: each question's matrix restricted to the columns the filters let through. */
+function selectedMatrices(i: SummaryInput, keptCols: ReadonlyMap<string, number[]>): Map<string, PassMatrix> {
+  const out = new Map<string, PassMatrix>();
   for (const [task, m] of i.matrices) {
     const cols = keptCols.get(task) ?? [];
     const sel = i.scores.filter((s) => s.task_id === task && s.selected).map((s) => cols.indexOf(s.test));
-    selectedMatrices.set(task, keepColumns(m, sel));
+    out.set(task, keepColumns(m, sel));
   }
-  const anyFilter = Object.values(i.config.filters).some((v) => v !== undefined);
+  return out;
+}
+
+function countsOf(i: SummaryInput): SynthSummary["counts"] {
   const dropped: Record<string, number> = {};
   for (const f of i.filter) if (!f.kept && f.reason) dropped[f.reason] = (dropped[f.reason] ?? 0) + 1;
   const filteredBy: Record<string, number> = {};
@@ -147,11 +185,34 @@ export function summarize(i: SummaryInput): SynthSummary {
         : (s.filtered.split(" ")[0] ?? "").toLowerCase();
       filteredBy[k] = (filteredBy[k] ?? 0) + 1;
     }
+  return {
+    questions: i.questions.length,
+    questionsBad: Number(i.questionInfo.bad ?? 0),
+    questionsSkipped: Number(i.questionInfo.skipped ?? 0),
+    skipReasons: (i.questionInfo.skipReasons as Record<string, number> | undefined) ?? {},
+    generated: i.tests.length,
+    kept: i.filter.filter((f) => f.kept).length,
+    dropped,
+    selected: i.scores.filter((s) => s.selected).length,
+    filteredBy,
+  };
+}
+
+function weakOf(i: SummaryInput): SynthSummary["weak"] {
   const byMethod: Record<string, number> = {};
   for (const l of i.labels) {
     const m = (l.details ?? "").split(":")[0] ?? "";
     byMethod[m] = (byMethod[m] ?? 0) + 1;
   }
+  return {
+    solutions: [...i.matrices.values()].reduce((a, m) => a + m.solutions, 0),
+    labelled: i.labels.length,
+    correct: i.labels.filter((l) => l.correct).length,
+    byMethod,
+  };
+}
+
+function mutationOf(i: SummaryInput, testScores: readonly number[]): SynthSummary["mutation"] {
   const byOperator: SynthSummary["mutation"]["byOperator"] = {};
   for (const op of MUTATION_OPERATORS) byOperator[op] = { mutants: 0, killed: 0, equivalent: 0 };
   for (const m of i.mutants) {
@@ -162,8 +223,25 @@ export function summarize(i: SummaryInput): SynthSummary {
   }
   const killed = i.mutants.filter((m) => m.killed_by.length > 0).length;
   const equivalent = i.mutants.filter((m) => m.equivalent === true).length;
-  const testScores = i.scores.map((s) => s.mutation_score).filter((x): x is number => x !== null);
-  const perQuestion = i.questions.map((q) => {
+  return {
+    mutants: i.mutants.length,
+    killed,
+    equivalent,
+    unknown: i.mutants.filter((m) => m.equivalent === null).length,
+    suiteScore: i.mutants.length - equivalent > 0 ? killed / (i.mutants.length - equivalent) : null,
+    meanTestScore: testScores.length > 0 ? testScores.reduce((a, b) => a + b, 0) / testScores.length : null,
+    uncompilable: Object.values(i.mutantStats).reduce((a, s) => a + s.uncompilable, 0),
+    byOperator,
+    equivalenceMethod: EQUIVALENCE_METHOD,
+  };
+}
+
+function perQuestionOf(
+  i: SummaryInput,
+  labels: ReadonlyMap<string, boolean[]>,
+  keptCols: ReadonlyMap<string, number[]>,
+): SynthSummary["perQuestion"] {
+  return i.questions.map((q) => {
     const m = i.matrices.get(q.task_id)!;
     const one = quality(new Map([[q.task_id, m]]), new Map([[q.task_id, labels.get(q.task_id) ?? []]]));
     const ms = i.mutants.filter((x) => x.task_id === q.task_id);
@@ -182,76 +260,33 @@ export function summarize(i: SummaryInput): SynthSummary {
       killed: ms.filter((x) => x.killed_by.length > 0).length,
     };
   });
+}
+
+function examplesOf(i: SummaryInput): SynthSummary["examples"] {
   const text = new Map(i.tests.map((t) => [`${t.task_id}\u0000${t.index}`, t.test ?? t.response ?? null]));
   const k = i.config.examples;
   return {
-    title: `coderm synth: ${i.config.questions}`,
-    filters: i.config.filters,
-    counts: {
-      questions: i.questions.length,
-      questionsBad: Number(i.questionInfo.bad ?? 0),
-      questionsSkipped: Number(i.questionInfo.skipped ?? 0),
-      skipReasons: (i.questionInfo.skipReasons as Record<string, number> | undefined) ?? {},
-      generated: i.tests.length,
-      kept: i.filter.filter((f) => f.kept).length,
-      dropped,
-      selected: i.scores.filter((s) => s.selected).length,
-      filteredBy,
-    },
-    weak: {
-      solutions: [...i.matrices.values()].reduce((a, m) => a + m.solutions, 0),
-      labelled: i.labels.length,
-      correct: i.labels.filter((l) => l.correct).length,
-      byMethod,
-    },
-    quality: { kept: keptQuality, selected: anyFilter ? quality(selectedMatrices, labels) : null },
-    mutation: {
-      mutants: i.mutants.length,
-      killed,
-      equivalent,
-      unknown: i.mutants.filter((m) => m.equivalent === null).length,
-      suiteScore: i.mutants.length - equivalent > 0 ? killed / (i.mutants.length - equivalent) : null,
-      meanTestScore: testScores.length > 0 ? testScores.reduce((a, b) => a + b, 0) / testScores.length : null,
-      uncompilable: Object.values(i.mutantStats).reduce((a, s) => a + s.uncompilable, 0),
-      byOperator,
-      equivalenceMethod: EQUIVALENCE_METHOD,
-    },
-    distributions: {
-      far: i.scores.map((s) => s.far).filter((x): x is number => x !== null),
-      frr: i.scores.map((s) => s.frr).filter((x): x is number => x !== null),
-      mutation: testScores,
-      lines: i.scores.map((s) => s.lines),
-    },
-    undefinedRatios: {
-      far: i.scores.filter((s) => s.far === null).length,
-      frr: i.scores.filter((s) => s.frr === null).length,
-      mutation: i.scores.filter((s) => s.mutation_score === null).length,
-    },
-    perQuestion,
-    examples: {
-      kept: i.scores
-        .filter((s) => s.selected)
-        .slice(0, k)
-        .map((s) => ({
-          task_id: s.task_id,
-          test: s.test,
-          far: s.far,
-          frr: s.frr,
-          mutation_score: s.mutation_score,
-          code: i.keptText(s.task_id, s.test),
-        })),
-      dropped: firstPerReason(
-        i.filter.filter((f) => !f.kept),
-        k,
-      ).map((f) => ({
-        task_id: f.task_id,
-        test: f.test,
-        reason: f.reason ?? "",
-        ...(f.detail ? { detail: f.detail } : {}),
-        code: text.get(`${f.task_id}\u0000${f.test}`) ?? null,
+    kept: i.scores
+      .filter((s) => s.selected)
+      .slice(0, k)
+      .map((s) => ({
+        task_id: s.task_id,
+        test: s.test,
+        far: s.far,
+        frr: s.frr,
+        mutation_score: s.mutation_score,
+        code: i.keptText(s.task_id, s.test),
       })),
-    },
-    notes: i.notes,
+    dropped: firstPerReason(
+      i.filter.filter((f) => !f.kept),
+      k,
+    ).map((f) => ({
+      task_id: f.task_id,
+      test: f.test,
+      reason: f.reason ?? "",
+      ...(f.detail ? { detail: f.detail } : {}),
+      code: text.get(`${f.task_id}\u0000${f.test}`) ?? null,
+    })),
   };
 }
 

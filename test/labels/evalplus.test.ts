@@ -5,22 +5,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ForkServerExecutor,
   type GroundTruth,
+  type LabelExecutor,
   type LabelRequest,
   labelEvalPlus,
   loadGroundTruth,
 } from "../../src/evaluate/labels/index.js";
 import { readEvalPlusProblems } from "../../src/problems/evalplus.js";
 import type { Label } from "../../src/records.js";
+import { Sandbox } from "../../src/sandbox/index.js";
 import { HUMANEVAL_FIXTURE, MBPP_FIXTURE, writeFixture } from "./fixtures.js";
 
-let executor: ForkServerExecutor;
+let executor: LabelExecutor;
 let he: Map<string, GroundTruth>;
 let mb: Map<string, GroundTruth>;
 
 beforeAll(async () => {
-  executor = new ForkServerExecutor({ workers: 2 });
+  executor = (await Sandbox.start({ workers: 2 })).executor("labels");
   const heProblems = (
     await readEvalPlusProblems(writeFixture(HUMANEVAL_FIXTURE), "humaneval+", { strict: true })
   ).records;
@@ -101,17 +102,15 @@ describe("EvalPlus labels", () => {
     expect(ls[1]?.details).toMatch(/base: input 0 ran into its 0\.\d s limit/);
   });
 
-  it("counts CPU time by default: waiting is free, computing past the limit is not", async () => {
+  it("with the cpu clock (not EvalPlus's default), waiting is free, computing past the limit is not", async () => {
     const spin =
       "    end = time.process_time() + 0.5\n    while time.process_time() < end:\n        pass\n    return x\n";
     const ls = await label(
       he,
       "F/slow",
       "import time\n\ndef slow(x):\n",
-      ["    time.sleep(0.5)\n    return x\n", spin],
-      {
-        minTimeLimit: 0.05,
-      },
+      ["    time.sleep(0.3)\n    return x\n", spin],
+      { minTimeLimit: 0.05, clock: "cpu" },
     );
     expect(statuses(ls)).toEqual(["pass/pass", "fail/fail"]);
     expect(ls[1]?.details).toContain("ran into its");
@@ -144,6 +143,40 @@ describe("EvalPlus labels", () => {
     expect(ls.map((l) => l.base_status)).toEqual(["pass", "pass", "fail", "pass"]);
   });
 
+  it("keeps the expected outputs in the judge: a program cannot find them to copy", async () => {
+    // F/inc's base inputs are [1] and [2]; a forger looks for the answer key wherever this process could see
+    // it (files it can read, objects on its heap, its callers' frames) and returns what it finds.
+    const forger = [
+      "import gc, glob, os, pickle, sys",
+      "def inc(x):",
+      "    found = []",
+      "    for root in ('/share', '/tmp', os.environ.get('TMPDIR', '/tmp')):",
+      "        found += glob.glob(root + '/**/*.pkl', recursive=True)",
+      "    for path in found:",
+      "        try:",
+      "            data = pickle.load(open(path, 'rb'))",
+      "            return pickle.loads(data['expected']['base'][[1, 2].index(x)])",
+      "        except Exception:",
+      "            pass",
+      "    f = sys._getframe()",
+      "    while f is not None:",
+      "        for v in f.f_locals.values():",
+      "            if isinstance(v, dict) and 'expected' in v:",
+      "                return pickle.loads(v['expected']['base'][[1, 2].index(x)])",
+      "        f = f.f_back",
+      "    try:",
+      "        for o in gc.get_objects():",
+      "            if isinstance(o, dict) and 'expected' in o and 'ref_time' in o:",
+      "                return pickle.loads(o['expected']['base'][[1, 2].index(x)])",
+      "    except Exception:",
+      "        pass",
+      "    return None",
+      "",
+    ].join("\n");
+    const ls = await label(he, "F/inc", "", [forger]);
+    expect(ls[0]).toMatchObject({ base_status: "fail", correct: false });
+  });
+
   it("programs differing only in comments and layout run once; other spellings run apart", async () => {
     const reqs: LabelRequest[] = [
       "def inc(x):\n    y = x + 1\n    return y\n",
@@ -156,7 +189,7 @@ describe("EvalPlus labels", () => {
     const ls = await labelEvalPlus(reqs, he, {
       executor: {
         concurrency: 1,
-        hostFiles: true,
+        ...(executor.share ? { share: (p: string) => executor.share?.(p) ?? p } : {}),
         run: (job, ms) => {
           runs.push((job.programs as string[]).length);
           return executor.run(job, ms);
@@ -184,7 +217,7 @@ describe("EvalPlus labels", () => {
     ]);
   });
 
-  it("ends a program that swallows the time limit at the reference's process timeout", async () => {
+  it("ends a program that swallows the time limit: the limit is enforced from outside the candidate", async () => {
     const ls = await label(
       he,
       "F/hang",
@@ -195,7 +228,7 @@ describe("EvalPlus labels", () => {
       { minTimeLimit: 0.05, clock: "wall" },
     );
     expect(ls[0]).toMatchObject({ base_status: "fail", plus_status: "fail" });
-    expect(ls[0]?.details).toContain("timeout");
+    expect(ls[0]?.details).toMatch(/base: input 0 ran into its 0\.\d s limit/);
   }, 30_000);
 });
 

@@ -12,15 +12,16 @@ import {
   codetRank,
   codetTaskPassAtK,
   estimatePassAtK,
-  ForkServerExecutor,
+  type LabelExecutor,
   labelHumanEval,
   runCodetCases,
 } from "../../src/evaluate/labels/index.js";
 import type { Problem } from "../../src/records.js";
+import { Sandbox } from "../../src/sandbox/index.js";
 
-let executor: ForkServerExecutor;
-beforeAll(() => {
-  executor = new ForkServerExecutor({ workers: 2 });
+let executor: LabelExecutor;
+beforeAll(async () => {
+  executor = (await Sandbox.start({ workers: 2 })).executor("labels");
 });
 afterAll(async () => {
   await executor.close();

@@ -1,11 +1,12 @@
 /** LiveCodeBench labels on small fixtures: functional (LeetCode `Solution`) and stdin/stdout rules. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ForkServerExecutor, labelLiveCodeBench } from "../../src/evaluate/labels/index.js";
+import { type LabelExecutor, labelLiveCodeBench } from "../../src/evaluate/labels/index.js";
 import type { LiveCodeBenchTest, Problem } from "../../src/records.js";
+import { Sandbox } from "../../src/sandbox/index.js";
 
-let executor: ForkServerExecutor;
-beforeAll(() => {
-  executor = new ForkServerExecutor({ workers: 2 });
+let executor: LabelExecutor;
+beforeAll(async () => {
+  executor = (await Sandbox.start({ workers: 2 })).executor("labels");
 });
 afterAll(async () => {
   await executor.close();

@@ -10,6 +10,7 @@ import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
 import { type QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
+import { lockFile } from "../../run/lock.js";
 import { formatReport, type PairExecutor, type PairInput, Sandbox } from "../../sandbox/index.js";
 import { numberFlag } from "../flags.js";
 
@@ -100,6 +101,9 @@ export default defineCommand({
         );
       seen.set(r.id, lines[i]!);
     });
+    // One process per results file: two execs appending to it would write every pair twice.
+    const lock = lockFile(`${args.out}.lock`, "coderm exec", args.out);
+    process.once("exit", () => lock.release());
     const done = finishedIds(args.out);
     const todo: PairInput[] = records.filter((r) => !done.has(r.id));
     const reference = Boolean(args["reference-verdicts"]);

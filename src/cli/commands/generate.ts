@@ -112,7 +112,9 @@ export default defineCommand({
       const r = await resolveProblems(args.benchmark as string);
       const problems = r.problems.slice(0, limit);
       const solutions = args["from-solutions"] ? await firstSolutions(args["from-solutions"]) : undefined;
-      prompts = buildPrompts(problems, role, r.benchmark?.prompts, solutions);
+      prompts = buildPrompts(problems, role, r.benchmark?.prompts, solutions, {
+        ...(args["from-solutions"] ? { solutionsFile: args["from-solutions"] } : {}),
+      });
     }
     const parsed = ModelConfigSchema.safeParse(
       Object.fromEntries(

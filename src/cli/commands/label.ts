@@ -11,7 +11,6 @@ import { labelSamples } from "../../evaluate/label-samples.js";
 import {
   DEFAULT_GT_TIME_LIMIT_FACTOR,
   DEFAULT_MIN_TIME_LIMIT,
-  ForkServerExecutor,
   type LabelExecutor,
 } from "../../evaluate/labels/index.js";
 import { formatBadLine } from "../../io/jsonl.js";
@@ -60,7 +59,7 @@ export default defineCommand({
     clock: {
       type: "string",
       description:
-        "What time limits count: cpu (default: the program's CPU time, stable under load) or wall (the references' clock)",
+        "What time limits count: wall (default, EvalPlus's and human-eval's clock) or cpu (the program's CPU time: stable under load, not EvalPlus's labels)",
     },
     dedupe: {
       type: "boolean",
@@ -70,11 +69,6 @@ export default defineCommand({
     details: { type: "boolean", description: "Run every input instead of stopping at the first failure" },
     "base-only": { type: "boolean", description: "Only the base inputs (no plus_status)" },
     workers: { type: "string", description: "Sandbox workers (default: CPU count)" },
-    "fork-server": {
-      type: "boolean",
-      description:
-        "Run jobs in plain forked Python workers instead of the isolated sandbox (faster, unisolated)",
-    },
     cache: {
       type: "string",
       description: "Expected-output cache directory (default $CODERM_CACHE or ~/.cache/coderm)",
@@ -99,7 +93,7 @@ export default defineCommand({
       );
     }
     const samples = await readEvalPlusSamples(args.solutions, { problems: loaded.problems, onBadLine: warn });
-    const clock = oneOf(args.clock ?? "cpu", ["cpu", "wall"] as const, "clock", "clock");
+    const clock = oneOf(args.clock ?? "wall", ["cpu", "wall"] as const, "clock", "clock");
     const workers = args.workers ? numberFlag(args.workers, "workers", { min: 1, int: true }) : undefined;
     let executor: LabelExecutor | undefined;
     let count = 0;
@@ -110,12 +104,9 @@ export default defineCommand({
       const r = await labelSamples(spec, loaded.problems, samples.records, {
         // Started only when something is left to label (a finished file costs no sandbox).
         executor: async () => {
-          if (args["fork-server"]) executor = new ForkServerExecutor({ workers });
-          else {
-            const sb = await Sandbox.start({ workers });
-            console.error(`coderm: ${isolationLine(sb.isolation)}`);
-            executor = sb.executor("labels");
-          }
+          const sb = await Sandbox.start({ workers });
+          console.error(`coderm: ${isolationLine(sb.isolation)}`);
+          executor = sb.executor("labels");
           return executor;
         },
         file: args.out,

@@ -2,13 +2,12 @@
  * `coderm rank`: choose each task's best solution from a pass matrix — given as results JSONL, or
  * computed by running every (solution, test) pair in the sandbox.
  */
-import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import { benchmarkNames, resolveProblems } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { readSolutionsFile, readTestsFile } from "../../extract/sample-files.js";
-import { type BadLine, formatBadLine, readJsonl, writeJsonl } from "../../io/jsonl.js";
-import { PairResultSchema } from "../../records.js";
+import { type BadLine, formatBadLine, writeJsonl } from "../../io/jsonl.js";
+import { readPairResults } from "../../matrix/results-io.js";
 import { formatReport } from "../../sandbox/index.js";
 import { isStrategyName, STRATEGIES } from "../../select/index.js";
 import { rank } from "../../select/rank.js";
@@ -54,13 +53,15 @@ export default defineCommand({
       raw: Boolean(args.raw),
     });
     const tests = await readTestsFile(args.tests, { ...readOpts, raw: Boolean(args.raw) });
-    let results: ReturnType<typeof PairResultSchema.parse>[] | undefined;
-    if (args.results) {
-      if (!existsSync(args.results)) throw new CodermError("E_BAD_INPUT", "file not found", args.results);
-      results = (await readJsonl(args.results, PairResultSchema, readOpts)).records;
-    }
+    const results = args.results ? await readPairResults(args.results, readOpts) : undefined;
     const out = await rank(
-      { solutions: solutions.records, tests: tests.records, tasks: problems?.map((p) => p.task_id), results },
+      {
+        solutions: solutions.records,
+        tests: tests.records,
+        tasks: problems?.map((p) => p.task_id),
+        results,
+        sources: { solutions: args.solutions, tests: args.tests, problems: args.problems },
+      },
       {
         strategy: args.strategy,
         resultsFile: args["save-results"],

@@ -10,7 +10,7 @@ import { programKey } from "../../extract/program-key.js";
 import { initPython } from "../../extract/python-parser.js";
 import type { Label } from "../../records.js";
 import type { LabelExecutor } from "./executor.js";
-import { type GroundTruth, truthRef } from "./ground-truth.js";
+import { EVALPLUS_KIND, type GroundTruth, truthRef } from "./ground-truth.js";
 import { type ProgramRun, runPrograms } from "./programs.js";
 
 export const DEFAULT_MIN_TIME_LIMIT = 4.0;
@@ -24,6 +24,10 @@ export interface SetResult {
   total: number;
   /** Seconds of the per-input time limit the last input ran into, when that is how the set failed. */
   limit_hit?: number;
+  /** Index (in EvalPlus's order) of the first input that failed. */
+  failed_at?: number;
+  /** The inputs ran cheapest first (a stateless program without `details`); the status is the same. */
+  reordered?: boolean;
 }
 
 export interface EvalPlusOutcome {
@@ -41,10 +45,12 @@ export interface EvalPlusLabelOptions {
   /** Programs per sandbox job (default 16). */
   batchSize?: number;
   /**
-   * What the per-input limits count: "cpu" (default) = the program's CPU time, so a busy machine does
-   * not turn slow passes into timeouts; "wall" = elapsed time, as EvalPlus measures it on an idle machine.
+   * What the per-input limits count: "wall" (default) = elapsed time, as EvalPlus measures it; "cpu" = the
+   * program's CPU time (a deliberate difference: a busy machine then does not turn slow passes into timeouts).
    */
   clock?: "wall" | "cpu";
+  /** Run inputs in EvalPlus's order even for stateless programs (default false: cheapest first). */
+  evalplusOrder?: boolean;
   /** Run every distinct text, even ones that differ only in comments and layout (default false). */
   noDedupe?: boolean;
   /** Called as each task's batch completes. */
@@ -63,11 +69,9 @@ export interface LabelRequest {
 function describe(name: string, r: SetResult): string | undefined {
   if (r.status === "pass") return undefined;
   if (r.status === "timeout") return `${name}: timeout`;
-  if (r.limit_hit !== undefined)
-    return `${name}: input ${r.progress - 1} ran into its ${r.limit_hit.toFixed(1)} s limit`;
-  return r.progress === 0
-    ? `${name}: program failed before any input`
-    : `${name}: failed on input ${r.progress - 1}`;
+  const at = r.failed_at ?? r.progress - 1;
+  if (r.limit_hit !== undefined) return `${name}: input ${at} ran into its ${r.limit_hit.toFixed(1)} s limit`;
+  return r.progress === 0 ? `${name}: program failed before any input` : `${name}: failed on input ${at}`;
 }
 
 /** Turn one EvalPlus outcome into a label. */
@@ -114,7 +118,7 @@ export async function labelEvalPlus(
   const factor = options.gtTimeLimitFactor ?? DEFAULT_GT_TIME_LIMIT_FACTOR;
   const details = options.details ?? false;
   const sets: Array<"base" | "plus"> = options.baseOnly ? ["base"] : ["base", "plus"];
-  const clock = options.clock ?? "cpu";
+  const clock = options.clock ?? "wall";
   // With CPU-time limits, wall time only backs them up: a loaded machine may take 10x longer.
   const wallFactor = clock === "cpu" ? 10 : 1;
   if (!options.noDedupe) await initPython();
@@ -143,6 +147,7 @@ export async function labelEvalPlus(
       // A passing program costs about what the canonical solution took on every input.
       expectedSeconds: sets.reduce((s, set) => s + g.seconds[set], 0) + 0.002,
       job: (programs) => ({
+        kind: EVALPLUS_KIND,
         op: "evalplus_check",
         // Read per job: inline ground truth (isolated sandbox) is not held in memory for every task at once.
         ...truthRef(g, options.executor),
@@ -153,6 +158,7 @@ export async function labelEvalPlus(
         base_only: options.baseOnly ?? false,
         clock,
         wall_factor: wallFactor,
+        evalplus_order: options.evalplusOrder ?? false,
       }),
       onKilled: (why) => {
         const r: SetResult = { status: "timeout", progress: 0, passed: 0, total: 0 };

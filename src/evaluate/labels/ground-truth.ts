@@ -21,6 +21,9 @@ import { type EvalPlusBenchmark, formatEvalPlusProblem } from "../../problems/ev
 import type { Problem } from "../../records.js";
 import { type LabelExecutor, runAll } from "./executor.js";
 
+/** The judge-side harness kind (src/sandbox/harness/kinds/label_evalplus.py): expected outputs stay in the judge. */
+export const EVALPLUS_KIND = "label_evalplus";
+
 /** What the sandbox returned for one task: an opaque pickle the check jobs get back, plus timings. */
 export interface GroundTruth {
   task_id: string;
@@ -81,7 +84,7 @@ export async function loadGroundTruth(
   const out = new Map<string, GroundTruth>();
   const dir =
     options.cacheDir !== null && options.hash
-      ? join(options.cacheDir ?? defaultCacheDir(), "evalplus", `${benchmark}-${options.hash}-v2`)
+      ? join(options.cacheDir ?? defaultCacheDir(), "evalplus", `${benchmark}-${options.hash}-v3`)
       : mkdtempSync(join(tmpdir(), "coderm-gt-"));
   mkdirSync(dir, { recursive: true });
   const index = join(dir, "index.jsonl");
@@ -106,7 +109,13 @@ export async function loadGroundTruth(
     const task = formatEvalPlusProblem(p, benchmark);
     const path = join(dir, `${p.task_id.replace(/[^A-Za-z0-9_.-]/g, "_")}.pkl`);
     const r = await options.executor.run(
-      { op: "evalplus_expected", dataset, task, ...(options.executor.hostFiles ? { out_path: path } : {}) },
+      {
+        kind: EVALPLUS_KIND,
+        op: "evalplus_expected",
+        dataset,
+        task,
+        ...(options.executor.hostFiles ? { out_path: path } : {}),
+      },
       options.timeoutMs ?? 600_000,
     );
     if (!r.ok) {

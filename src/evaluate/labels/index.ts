@@ -17,17 +17,11 @@ export {
   type SetResult,
   toLabel,
 } from "./evalplus.js";
-export {
-  ForkServerExecutor,
-  type ForkServerOptions,
-  type JobOutcome,
-  LABELS_KIND_FILE,
-  type LabelExecutor,
-  type LabelJob,
-} from "./executor.js";
+export type { JobOutcome, LabelExecutor, LabelJob } from "./executor.js";
 export {
   datasetHash,
   defaultCacheDir,
+  EVALPLUS_KIND,
   evalplusDataset,
   type GroundTruth,
   type GroundTruthOptions,

@@ -260,6 +260,8 @@ def handle(job, kinds, ctx, proto, zyg, opts):
     if not getattr(kind, "JUDGE_SIDE", getattr(kind, "PARENT_SIDE", False)):
         call_in_child(kind, job, ctx, proto)
         return
+    if "call" in job and "tests" not in job:
+        job["tests"] = [{"key": "call"}]  # Sandbox.call of a judge-side kind: one result, keyed "call"
     if "solution" in job:
         why = compile_error(job["solution"])
         if why is not None:

