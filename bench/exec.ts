@@ -1,186 +1,115 @@
 /**
- * Sandbox throughput and verdict parity against the reference executor, in one process tree, on the same
- * pairs: (a) bench/reference_exec.py (CodeRM's mechanism: a process per pair, 1 s alarm, pass =
- * wasSuccessful) and (b) coderm's Sandbox. Pairs come from the bundled CodeT slice (vendor/codet): each
- * CodeT test sample becomes one TestCase class with one method per assert case (CodeT's first 5 cases).
- * Prints pairs/s for both, the ratio, the agreement and every disagreement with its likely cause.
- * Usage: npm run bench:exec [-- --problems 4 --solutions 8 --tests 16 --limit 1000 --workers 2 --mp-num 2 --parity]
+ * bench:exec — coderm's Sandbox against the reference executor (bench/reference_exec.py: CodeRM's mechanism, a
+ * process per pair, 1 s alarm, pass = wasSuccessful) on several shapes, in one process tree, same pairs, same
+ * /usr/bin/python3, same worker count. Per shape the reference runs first and last (drift shows as two rates);
+ * the ratio is against the faster of the two; startup is counted on both sides (the reference's interpreter and
+ * pool, coderm's Sandbox.start and close). The load average is printed before and after each shape, and a shape
+ * is skipped with a warning when the load is above the core count (--force runs it anyway, marked).
+ *
+ * Shapes: paper 100×100 on 4 problems; rl 16×10 on 40; sparse 6×5 on 80; timeouts (every 5th solution loops);
+ * codet (the bundled slice: all 20 problems, 16×16, every disagreement listed and explained).
+ * Usage: npm run bench:exec [-- --quick] [--shapes paper,rl] [--workers K] [--data DIR] [--force] [--parity]
+ *        [--breakdown]
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { assertsToUnittest, extractAssertCases, initPython, truncateSolution } from "../src/extract/index.js";
-import { type PairInput, type PairOutcome, Sandbox } from "../src/sandbox/index.js";
+import { initPython } from "../src/extract/index.js";
+import { type PairOutcome, Sandbox } from "../src/sandbox/index.js";
+import { buildShape, codetDir, loadProblems, type Shape } from "./exec-pairs.js";
+import { type Disagreement, explain, load, runReference, summarize } from "./exec-report.js";
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
+const argv = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
 };
-const flag = (name: string) => process.argv.includes(`--${name}`);
-const PROBLEMS = arg("problems", 4);
-const SOLUTIONS = arg("solutions", 8);
-const TESTS = arg("tests", 16);
-const LIMIT = arg("limit", 1000);
-const WORKERS = arg("workers", availableParallelism());
-const MP_NUM = arg("mp-num", availableParallelism());
-const PARITY = flag("parity");
-const BORDER_MS = 700;
+const flag = (name: string) => argv.includes(`--${name}`);
+const CORES = availableParallelism();
+const WORKERS = Number(opt("workers") ?? CORES);
+const QUICK = flag("quick");
 
-const vendor = fileURLToPath(new URL("../vendor/codet/", import.meta.url));
-const jsonl = <T>(f: string): T[] =>
-  readFileSync(join(vendor, f), "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as T);
-const RUNNER = (cls: string) =>
-  `\nsuite = unittest.TestLoader().loadTestsFromTestCase(${cls})\nrunner = unittest.TextTestRunner(stream=output, verbosity=2)\nresult = runner.run(suite)\nlocals_dict['result'] = result\n`;
+const FULL: Shape[] = [
+  { name: "paper", problems: 4, solutions: 100, tests: 100, goal: 20 },
+  { name: "rl", problems: 40, solutions: 16, tests: 10, goal: 20 },
+  { name: "sparse", problems: 80, solutions: 6, tests: 5, goal: 10 },
+  { name: "timeouts", problems: 10, solutions: 10, tests: 5, loopEvery: 5 },
+  { name: "codet", problems: 20, solutions: 16, tests: 16, listAll: true },
+];
+const SMALL: Record<string, Partial<Shape>> = {
+  paper: { problems: 2, solutions: 10, tests: 10 },
+  rl: { problems: 4, solutions: 4, tests: 3 },
+  sparse: { problems: 8, solutions: 3, tests: 2 },
+  timeouts: { problems: 2, solutions: 5, tests: 2 },
+  codet: { problems: 20, solutions: 2, tests: 2 },
+};
+const wanted = opt("shapes")?.split(",");
+const shapes = FULL.filter((s) => !wanted || wanted.includes(s.name)).map((s) =>
+  QUICK ? { ...s, ...SMALL[s.name] } : s,
+);
 
 await initPython();
-const tasks = jsonl<{ task_id: string; prompt: string; entry_point: string }>(
-  "HumanEval_for_code_generation.jsonl",
-);
-const sols = jsonl<{ prompt: string; samples: string[] }>(
-  "HumanEval_codegen16B_temp0.8_topp0.95_num100_max300_code_solution.jsonl",
-);
-const tests = jsonl<{ prompt: string; samples: string[] }>(
-  "HumanEval_codegen16B_temp0.8_topp0.95_num100_max300_test_case.jsonl",
-);
-
-// The three files are not in the same order: match solutions by prompt, test samples by the entry point
-// their prompt names ("# check the correctness of <entry_point>").
-const solsByPrompt = new Map(sols.map((s) => [s.prompt, s]));
-const testsByEntry = new Map(
-  tests.map((t) => [/# check the correctness of (\w+)/.exec(t.prompt)?.[1] ?? "", t]),
-);
-const pairs: PairInput[] = [];
-const programs: { id: string; code: string }[] = [];
-for (let t = 0; t < Math.min(PROBLEMS, tasks.length) && pairs.length < LIMIT; t++) {
-  const task = tasks[t]!;
-  const sol = solsByPrompt.get(task.prompt);
-  const tst = testsByEntry.get(task.entry_point);
-  if (!sol || !tst) throw new Error(`vendor/codet: no solutions or tests for ${task.task_id}`);
-  const solutions = sol.samples.slice(0, SOLUTIONS).map((s) => task.prompt + truncateSolution(s));
-  const classes: string[] = [];
-  for (const sample of tst.samples) {
-    if (classes.length >= TESTS) break;
-    const { cases } = extractAssertCases(sample, task.entry_point);
-    if (cases.length === 0) continue;
-    try {
-      classes.push(assertsToUnittest(cases));
-    } catch {
-      // a case that does not compile as a method body: CodeT would drop it too
-    }
-  }
-  for (let i = 0; i < solutions.length && pairs.length < LIMIT; i++)
-    for (let j = 0; j < classes.length && pairs.length < LIMIT; j++) {
-      const id = `${task.task_id}/${i}/${j}`;
-      pairs.push({ id, solution: solutions[i]!, test: classes[j]!, format: "unittest" });
-      programs.push({ id, code: `${solutions[i]!}\n\n${classes[j]!.trimEnd()}\n${RUNNER("TestAsserts")}` });
-    }
-}
-const unique = new Set(pairs.map((p) => `${p.solution}\0${p.test}`)).size;
+const shared = loadProblems(codetDir(opt("data")));
+const bundled = loadProblems(fileURLToPath(new URL("../vendor/codet/", import.meta.url)));
 console.log(
-  `bench:exec — ${pairs.length} pairs (${unique} distinct) from ${PROBLEMS} CodeT problems, ` +
-    `${SOLUTIONS} solutions × ${TESTS} tests; load ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]}`,
+  `bench:exec — ${WORKERS} workers on both sides (${CORES} cores), /usr/bin/python3; ${shared.length} CodeT problems` +
+    `${QUICK ? "; QUICK (small shapes: correctness only, not speed)" : ""}`,
 );
 
-// (a) the reference mechanism
-const dir = mkdtempSync(join(tmpdir(), "coderm-bench-exec-"));
-writeFileSync(join(dir, "in.jsonl"), programs.map((p) => JSON.stringify(p)).join("\n"));
-const script = fileURLToPath(new URL("./reference_exec.py", import.meta.url));
-let t0 = performance.now();
-execFileSync(
-  "/usr/bin/python3",
-  [
-    script,
-    "--input_path",
-    join(dir, "in.jsonl"),
-    "--output_path",
-    join(dir, "out.jsonl"),
-    "--mp_num",
-    String(MP_NUM),
-  ],
-  { stdio: ["ignore", "ignore", "inherit"] },
-);
-const refSec = (performance.now() - t0) / 1000;
-const ref = new Map<string, { result: string; details: { ms: number; total_num: number } }>();
-for (const l of readFileSync(join(dir, "out.jsonl"), "utf8").split("\n"))
-  if (l.trim()) {
-    const r = JSON.parse(l);
-    ref.set(r.id, r);
-  }
-rmSync(dir, { recursive: true, force: true });
-console.log(
-  `reference (mp.Process per pair, ${MP_NUM} pool workers): ${refSec.toFixed(1)} s, ${(pairs.length / refSec).toFixed(1)} pairs/s`,
-);
-
-// (b) coderm
-t0 = performance.now();
-const sb = await Sandbox.start({ workers: WORKERS, parity: PARITY, details: true });
-const startSec = (performance.now() - t0) / 1000;
-t0 = performance.now();
-const ours = new Map<string, PairOutcome>();
-for await (const o of sb.run(pairs)) ours.set(o.id, o);
-const oursSec = (performance.now() - t0) / 1000;
-console.log(
-  `coderm (${WORKERS} workers, ${PARITY ? "parity: fork per pair" : "batched"}, isolation ${sb.isolation.level}): ` +
-    `${oursSec.toFixed(1)} s (+${startSec.toFixed(2)} s start), ${(pairs.length / oursSec).toFixed(1)} pairs/s`,
-);
-
-// Agreement, and every disagreement with its likely cause
-const disagree: string[] = [];
-let agree = 0;
-let borderline = 0;
-const recheck: PairInput[] = [];
-for (const p of pairs) {
-  const r = ref.get(p.id);
-  const o = ours.get(p.id)!;
-  const refPass = r?.result === "pass";
-  if (refPass === o.passed) {
-    agree++;
+const rows: string[] = [];
+for (const shape of shapes) {
+  const built = buildShape(shape.name === "codet" ? bundled : shared, shape);
+  if (!built) {
+    console.log(
+      `\n[${shape.name}] SKIPPED: needs ${shape.problems} problems (pass --data with the full CodeT set)`,
+    );
     continue;
   }
-  recheck.push(p);
-}
-const parity = new Map<string, PairOutcome>();
-if (recheck.length > 0) {
-  const pb = await Sandbox.start({ workers: 1, parity: true, details: true });
-  for await (const o of pb.run(recheck)) parity.set(o.id, o);
-  await pb.close();
-}
-for (const p of recheck) {
-  const r = ref.get(p.id);
-  const o = ours.get(p.id)!;
-  const slow =
-    (r?.details.ms ?? 0) > BORDER_MS || o.verdict === "timeout" || (o.duration_ms ?? 0) > BORDER_MS;
-  let why: string;
-  if (!r) why = "reference lost the pair";
-  else if (slow)
-    why = `borderline timing (reference ${r.details.ms} ms, coderm ${o.duration_ms} ms, limit 1 s)`;
-  else if (parity.get(p.id)?.passed !== o.passed)
-    why = "batched and per-pair runs disagree: state leak (a bug)";
-  else if (r.details.total_num === -1) why = "reference child died or timed out before reporting";
-  else why = `coderm ${o.verdict}: ${(o.stderr ?? "").split("\n")[0]}`;
-  if (slow) borderline++;
-  disagree.push(`  ${p.id}: reference ${r?.result}, coderm ${o.verdict} — ${why}`);
-}
-await sb.close();
-const ratio = pairs.length / oursSec / (pairs.length / refSec);
-console.log(`speed-up: ${ratio.toFixed(1)}× (goal ≥ 20×)`);
-console.log(
-  `agreement: ${agree}/${pairs.length} (${((100 * agree) / pairs.length).toFixed(2)}%); ` +
-    `${disagree.length} disagreements, ${borderline} of them borderline timing`,
-);
-for (const d of disagree) console.log(d);
-if (flag("verbose")) {
-  const counts = new Map<string, { n: number; ms: number }>();
-  for (const o of ours.values()) {
-    const c = counts.get(o.verdict) ?? { n: 0, ms: 0 };
-    c.n++;
-    c.ms += o.duration_ms ?? 0;
-    counts.set(o.verdict, c);
+  const { pairs, programs } = built;
+  const before = load();
+  const label = `${shape.name} ${shape.solutions}×${shape.tests} on ${shape.problems}`;
+  if (before > CORES && !flag("force")) {
+    console.log(
+      `\n[${label}] SKIPPED: load ${before.toFixed(2)} > ${CORES} cores (quote only quiet figures)`,
+    );
+    continue;
   }
-  for (const [v, c] of counts) console.log(`  ${v}: ${c.n} pairs, mean ${(c.ms / c.n).toFixed(1)} ms`);
+  console.log(`\n[${label}] ${pairs.length} pairs; load before ${before.toFixed(2)}`);
+  const ref1 = runReference(programs, WORKERS);
+  console.log(`  reference #1: ${ref1.sec.toFixed(2)} s, ${(pairs.length / ref1.sec).toFixed(1)} pairs/s`);
+  const t0 = performance.now();
+  const sb = await Sandbox.start({ workers: WORKERS, parity: flag("parity"), details: true });
+  const ours = new Map<string, PairOutcome>();
+  for await (const o of sb.run(pairs)) ours.set(o.id, o);
+  await sb.close();
+  const oursSec = (performance.now() - t0) / 1000;
+  console.log(
+    `  coderm:       ${oursSec.toFixed(2)} s, ${(pairs.length / oursSec).toFixed(1)} pairs/s (start + close included; isolation ${sb.isolation.level})`,
+  );
+  const ref2 = runReference(programs, WORKERS);
+  const after = load();
+  console.log(
+    `  reference #2: ${ref2.sec.toFixed(2)} s, ${(pairs.length / ref2.sec).toFixed(1)} pairs/s; load after ${after.toFixed(2)}`,
+  );
+  const refSec = Math.min(ref1.sec, ref2.sec);
+  const ratio = refSec / oursSec;
+  const dis: Disagreement[] = await explain(pairs, ref1.out, ref2.out, ours);
+  const s = summarize(pairs, ours, dis);
+  const goal = shape.goal ? ` (goal ≥ ${shape.goal}×${ratio >= shape.goal ? ", met" : ", NOT met"})` : "";
+  const quiet = before <= CORES && after <= CORES ? "" : " UNDER LOAD: not a quotable figure";
+  console.log(`  ratio: ${ratio.toFixed(1)}× against the faster reference run${goal}${quiet}`);
+  console.log(`  verdicts: ${s.counts}`);
+  console.log(`  agreement: ${s.agreement}; ${dis.length} disagreements (${s.borderline} borderline timing)`);
+  for (const d of shape.listAll ? dis : dis.slice(0, 5)) console.log(`    ${d.id}: ${d.line}`);
+  if (!shape.listAll && dis.length > 5)
+    console.log(`    … ${dis.length - 5} more (run --shapes ${shape.name} --verbose)`);
+  rows.push(
+    `| ${label} | ${pairs.length} | ${(pairs.length / ref1.sec).toFixed(0)} / ${(pairs.length / ref2.sec).toFixed(0)} | ` +
+      `${(pairs.length / oursSec).toFixed(0)} | ${ratio.toFixed(1)}×${shape.goal ? ` (≥ ${shape.goal}×)` : ""} | ` +
+      `${s.agreementPct} | ${before.toFixed(2)} → ${after.toFixed(2)}${quiet ? " ⚠" : ""} |`,
+  );
 }
+console.log(
+  "\n| shape | pairs | reference pairs/s (first / last) | coderm pairs/s | ratio | agreement | load before → after |",
+);
+console.log("|---|---|---|---|---|---|---|");
+for (const r of rows) console.log(r);

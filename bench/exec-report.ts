@@ -1,0 +1,121 @@
+/** bench/exec.ts helpers: the reference run, the load average, and verdict agreement with explanations. */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type PairInput, type PairOutcome, Sandbox } from "../src/sandbox/index.js";
+
+/** A pair this close to the 1 s limit on either side may pass or time out depending on load. */
+const BORDER_MS = 700;
+
+export interface RefResult {
+  result: string;
+  details: { ms: number; total_num: number };
+}
+
+export const load = (): number => Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
+
+/** The reference executor as a whole process (its interpreter start and pool counted), on `workers` workers. */
+export function runReference(programs: { id: string; code: string }[], workers: number) {
+  const dir = mkdtempSync(join(tmpdir(), "coderm-bench-exec-"));
+  try {
+    writeFileSync(join(dir, "in.jsonl"), programs.map((p) => JSON.stringify(p)).join("\n"));
+    const script = fileURLToPath(new URL("./reference_exec.py", import.meta.url));
+    const t0 = performance.now();
+    execFileSync(
+      "/usr/bin/python3",
+      [
+        script,
+        "--input_path",
+        join(dir, "in.jsonl"),
+        "--output_path",
+        join(dir, "out.jsonl"),
+        "--mp_num",
+        String(workers),
+      ],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    const sec = (performance.now() - t0) / 1000;
+    const out = new Map<string, RefResult>();
+    for (const l of readFileSync(join(dir, "out.jsonl"), "utf8").split("\n"))
+      if (l.trim()) {
+        const r = JSON.parse(l) as RefResult & { id: string };
+        out.set(r.id, r);
+      }
+    return { sec, out };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface Disagreement {
+  id: string;
+  kind: "borderline" | "unsupported" | "reference-flaky" | "other";
+  line: string;
+}
+
+/** Every pair where coderm and the reference's first run differ, with its likely cause. */
+export async function explain(
+  pairs: PairInput[],
+  ref1: Map<string, RefResult>,
+  ref2: Map<string, RefResult>,
+  ours: Map<string, PairOutcome>,
+): Promise<Disagreement[]> {
+  const differ = pairs.filter((p) => (ref1.get(p.id)?.result === "pass") !== ours.get(p.id)?.passed);
+  if (differ.length === 0) return [];
+  // A fresh candidate per pair: a verdict that changes here would be state leaking between tests (a bug).
+  const parity = new Map<string, PairOutcome>();
+  const pb = await Sandbox.start({ workers: 1, parity: true, details: true });
+  for await (const o of pb.run(differ)) parity.set(o.id, o);
+  await pb.close();
+  return differ.map((p) => {
+    const r = ref1.get(p.id);
+    const o = ours.get(p.id)!;
+    const head = `reference ${r?.result ?? "lost"}, coderm ${o.verdict}`;
+    const first = (o.stderr ?? "").split("\n")[0];
+    if (!r) return { id: p.id, kind: "other", line: `${head} — the reference lost the pair` };
+    if (ref2.get(p.id)?.result !== r.result)
+      return {
+        id: p.id,
+        kind: "reference-flaky",
+        line: `${head} — the reference's two runs disagree (timing)`,
+      };
+    if (r.details.ms > BORDER_MS || o.verdict === "timeout" || (o.duration_ms ?? 0) > BORDER_MS)
+      return {
+        id: p.id,
+        kind: "borderline",
+        line: `${head} — borderline timing (reference ${r.details.ms} ms, coderm ${o.duration_ms} ms, limit 1 s)`,
+      };
+    if (o.verdict === "unsupported") return { id: p.id, kind: "unsupported", line: `${head} — ${first}` };
+    if (parity.get(p.id)?.passed !== o.passed)
+      return {
+        id: p.id,
+        kind: "other",
+        line: `${head} — batched and per-pair runs disagree: state leak (a bug)`,
+      };
+    if (r.details.total_num === -1)
+      return {
+        id: p.id,
+        kind: "other",
+        line: `${head} — the reference's child died or timed out before reporting`,
+      };
+    return { id: p.id, kind: "other", line: `${head} — ${first}` };
+  });
+}
+
+export function summarize(pairs: PairInput[], ours: Map<string, PairOutcome>, dis: Disagreement[]) {
+  const counts = new Map<string, number>();
+  for (const o of ours.values()) counts.set(o.verdict, (counts.get(o.verdict) ?? 0) + 1);
+  const n = pairs.length;
+  const borderline = dis.filter((d) => d.kind === "borderline" || d.kind === "reference-flaky").length;
+  const unsupported = dis.filter((d) => d.kind === "unsupported").length;
+  const rest = dis.length - borderline - unsupported;
+  const pct = (x: number) => `${((100 * x) / n).toFixed(2)}%`;
+  return {
+    counts: [...counts].map(([v, c]) => `${v} ${c}`).join(", "),
+    borderline,
+    agreement: `${n - dis.length}/${n} (${pct(n - dis.length)}); outside ${borderline} borderline and ${unsupported} unsupported: ${n - rest}/${n} (${pct(n - rest)})`,
+    agreementPct: `${pct(n - dis.length)} (${pct(n - rest)} outside timing/unsupported)`,
+  };
+}
