@@ -9,7 +9,7 @@
  * Shapes: paper 100×100 on 4 problems; rl 16×10 on 40; sparse 6×5 on 80; timeouts (every 5th solution loops);
  * codet (the bundled slice: all 20 problems, 16×16, every disagreement listed and explained).
  * Usage: npm run bench:exec [-- --quick] [--shapes paper,rl] [--workers K] [--data DIR] [--force] [--parity]
- *        [--breakdown]
+ *        [--breakdown] [--ours-only (profiling: no reference, no ratio)]
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -74,6 +74,22 @@ for (const shape of shapes) {
     continue;
   }
   console.log(`\n[${label}] ${pairs.length} pairs; load before ${before.toFixed(2)}`);
+  if (flag("ours-only")) {
+    const t = performance.now();
+    const sb = await Sandbox.start({ workers: WORKERS, parity: flag("parity"), details: true });
+    let n = 0;
+    const counts: Record<string, number> = {};
+    for await (const o of sb.run(pairs)) {
+      n++;
+      counts[o.verdict] = (counts[o.verdict] ?? 0) + 1;
+    }
+    await sb.close();
+    const sec = (performance.now() - t) / 1000;
+    console.log(
+      `  coderm only (profiling; no ratio): ${sec.toFixed(2)} s, ${(n / sec).toFixed(1)} pairs/s; load ${load().toFixed(2)}`,
+    );
+    continue;
+  }
   const ref1 = runReference(programs, WORKERS);
   console.log(`  reference #1: ${ref1.sec.toFixed(2)} s, ${(pairs.length / ref1.sec).toFixed(1)} pairs/s`);
   const t0 = performance.now();

@@ -52,9 +52,10 @@ def _stderr():
 class _Job:
     """The candidate(s) of one job: shared when stateless, else fresh per case."""
 
-    def __init__(self, ctx, solution, stateless):
-        self.ctx, self.solution, self.stateless = ctx, solution, stateless
+    def __init__(self, ctx, solution, stateless, budget):
+        self.ctx, self.solution, self.stateless, self.budget = ctx, solution, stateless, budget
         self.cand, self.load_s, self.failed = None, 0.0, None
+        self.memo = {} if stateless else None  # same call, same outcome (judge.Candidate.call_hid)
 
     def get(self):
         c = self.cand
@@ -63,6 +64,7 @@ class _Job:
         if c is not None:
             c.close()
         c = self.cand = self.ctx.candidate(self.solution)
+        c.memo, c.memo_budget = self.memo, self.budget
         self.load_s = c.load_ms / 1000
         if c.load_status != "ok":
             self.failed = (c.load_status, c.load_error)
@@ -120,7 +122,7 @@ def run(job, ctx):
         return run_reference(job, ctx, budget, early)
     stateless = bool((job.get("_stateless") or [False])[0]) and not job.get("parity", False)
     ctx.stats["reuse"] = int(stateless)
-    j = _Job(ctx, job["solution"], stateless)
+    j = _Job(ctx, job["solution"], stateless, budget)
     try:
         tests = job["tests"]
         for ti, t in enumerate(tests):

@@ -288,6 +288,7 @@ def run(job, ctx):
     stateless = bool((job.get("_stateless") or [False])[0]) and not job.get("parity", False)
     ctx.stats["reuse"] = int(stateless)
     cand, load_s = None, 0.0
+    memo = {} if stateless else None  # same call, same outcome, across this job's candidates (judge.call_hid)
     for i, (key, _, p) in enumerate(pending):
         t0 = time.perf_counter()
         cases, notes = [], []
@@ -297,6 +298,7 @@ def run(job, ctx):
                     cand.close()
                 arm_alarm(budget)
                 cand = ctx.candidate(solution)
+                cand.memo, cand.memo_budget = memo, budget
                 load_s = cand.load_ms / 1000
                 if cand.load_status != "ok":
                     disarm_alarm()
