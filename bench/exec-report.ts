@@ -119,3 +119,30 @@ export function summarize(pairs: PairInput[], ours: Map<string, PairOutcome>, di
     agreementPct: `${pct(n - dis.length)} (${pct(n - rest)} outside timing/unsupported)`,
   };
 }
+
+/**
+ * The cost breakdown from Sandbox.stats: µs per job (one solution's batch), per candidate, per pair. Node side is
+ * what the workers did not spend inside jobs: wall × workers − Σ job time (scheduling, JSON, idle gaps).
+ */
+export function breakdown(
+  st: Record<string, number>,
+  wallSec: number,
+  workers: number,
+  pairs: number,
+): string[] {
+  const g = (k: string) => st[k] ?? 0;
+  const per = (ms: number, n: number) => (n > 0 ? ((1000 * ms) / n).toFixed(0) : "-");
+  const jobs = g("jobs");
+  const cands = g("candidates");
+  const inJudge = g("pair_ms");
+  const rt = g("round_trip_ms");
+  const judgeFork = g("child_ms") - g("judge_run_ms");
+  const perJobOther = g("judge_run_ms") - inJudge;
+  const node = wallSec * 1000 * workers - g("job_ms");
+  return [
+    `  cost breakdown (µs; ${jobs} jobs, ${cands} candidates, ${g("pairs")} pairs judged, ${g("round_trips")} round trips, ${g("memo_hits")} remembered calls):`,
+    `    per job (one solution's batch): worker total ${per(g("job_ms"), jobs)}; judge fork + exit + reap ${per(judgeFork, jobs)}; kind outside pairs ${per(perJobOther, jobs)}`,
+    `    per candidate: zygote clone until ready ${per(g("spawn_ms"), cands)}; solution load ${per(g("load_ms"), cands)}; kill + reap ${per(g("kill_ms"), cands)}`,
+    `    per pair: judge time ${per(inJudge, g("pairs"))} (candidate clone + load included when re-forked per test, timeouts' full second too), of which round trips ${per(rt, g("pairs"))} (${(g("round_trips") / Math.max(1, g("pairs"))).toFixed(1)} × ${per(rt, g("round_trips"))}); Node side ${per(node, pairs)}`,
+  ];
+}

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { initPython } from "../src/extract/index.js";
 import { type PairOutcome, Sandbox } from "../src/sandbox/index.js";
 import { buildShape, codetDir, loadProblems, type Shape } from "./exec-pairs.js";
-import { type Disagreement, explain, load, runReference, summarize } from "./exec-report.js";
+import { breakdown, type Disagreement, explain, load, runReference, summarize } from "./exec-report.js";
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -85,8 +85,9 @@ for (const shape of shapes) {
     }
     await sb.close();
     const sec = (performance.now() - t) / 1000;
+    if (flag("breakdown")) for (const l of breakdown(sb.stats, sec, WORKERS, n)) console.log(l);
     console.log(
-      `  coderm only (profiling; no ratio): ${sec.toFixed(2)} s, ${(n / sec).toFixed(1)} pairs/s; load ${load().toFixed(2)}`,
+      `  coderm only (profiling; no ratio): ${sec.toFixed(2)} s, ${(n / sec).toFixed(1)} pairs/s; load ${load().toFixed(2)}; ${JSON.stringify(counts)}`,
     );
     continue;
   }
@@ -101,6 +102,7 @@ for (const shape of shapes) {
   console.log(
     `  coderm:       ${oursSec.toFixed(2)} s, ${(pairs.length / oursSec).toFixed(1)} pairs/s (start + close included; isolation ${sb.isolation.level})`,
   );
+  if (flag("breakdown")) for (const l of breakdown(sb.stats, oursSec, WORKERS, pairs.length)) console.log(l);
   const ref2 = runReference(programs, WORKERS);
   const after = load();
   console.log(

@@ -79,6 +79,8 @@ export class Sandbox {
   private waiters: ((slot: number) => void)[] = [];
   private jobSeq = 0;
   private readonly loadFailures = new Map<string, LoadFailure>();
+  /** Counters of workers that were replaced (so `stats` does not lose them). */
+  private retired: Record<string, number> = {};
 
   private constructor(
     private readonly opts: Required<
@@ -104,7 +106,27 @@ export class Sandbox {
     else this.idle.push(slot);
   }
 
+  /**
+   * Cumulative cost counters summed over the workers (harness side, milliseconds and counts): jobs/job_ms (worker
+   * time per job), children/child_ms (judge processes, fork to reap), judge_run_ms (inside the kind),
+   * candidates, spawn_ms (zygote clone until the socket answers), load_ms, kill_ms, round_trips/round_trip_ms
+   * (judge → candidate calls), memo_hits, pairs/pair_ms (judge time per unittest pair). bench:exec --breakdown
+   * turns them into µs per solution and per test.
+   */
+  get stats(): Record<string, number> {
+    const out: Record<string, number> = { ...this.retired };
+    for (const w of this.workers)
+      for (const [k, v] of Object.entries(w.stats)) if (typeof v === "number") out[k] = (out[k] ?? 0) + v;
+    return out;
+  }
+
+  private retire(w: WorkerProcess): void {
+    for (const [k, v] of Object.entries(w.stats))
+      if (typeof v === "number") this.retired[k] = (this.retired[k] ?? 0) + v;
+  }
+
   private async replaceWorker(slot: number): Promise<void> {
+    this.retire(this.workers[slot]!);
     this.workers[slot]!.kill();
     const fresh = new WorkerProcess(this.spawnOpts);
     this.workers[slot] = fresh;
@@ -430,10 +452,7 @@ export class Sandbox {
       else
         for (const u of left)
           deliver(u, { verdict: "crash", passed: false, stderr: e.message.slice(0, 2000) });
-      this.workers[slot]!.kill();
-      const fresh = new WorkerProcess(this.spawnOpts);
-      this.workers[slot] = fresh;
-      await fresh.hello;
+      await this.replaceWorker(slot);
     }
   }
 

@@ -56,6 +56,8 @@ export class WorkerProcess {
   private onLine: ((msg: Record<string, unknown>) => void) | undefined;
   private onExit: ((why: string) => void) | undefined;
   private exited: string | undefined;
+  /** The worker's cumulative counters and milliseconds (its last "done" line): see `Sandbox.stats`. */
+  stats: Record<string, number> = {};
 
   constructor(opts: WorkerSpawnOptions) {
     const script = opts.bwrap ? "/harness/worker.py" : `${opts.harnessDir}/worker.py`;
@@ -143,7 +145,10 @@ export class WorkerProcess {
         if (msg.id !== job.id) return;
         arm();
         if (msg.op === "result") onResult(msg as unknown as WorkerResult);
-        else if (msg.op === "done") finish();
+        else if (msg.op === "done") {
+          if (msg.stats && typeof msg.stats === "object") this.stats = msg.stats as Record<string, number>;
+          finish();
+        }
         else if (msg.op === "error")
           this.stderrTail += `\n${String(msg.message)}\n${String(msg.trace ?? "")}`;
       };

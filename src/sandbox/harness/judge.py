@@ -430,6 +430,9 @@ class Candidate:
         self.alive = True
         self.spawn_ms = (time.perf_counter() - t0) * 1000
         self._load(t0)
+        st = ctx.stats  # the cost breakdown (Sandbox.stats, bench:exec --breakdown)
+        st["spawn_ms"] = st.get("spawn_ms", 0) + self.spawn_ms
+        st["load_ms"] = st.get("load_ms", 0) + self.load_ms - self.spawn_ms
 
     # -- lifecycle
     def _load(self, t0):
@@ -599,10 +602,16 @@ class Candidate:
                     got = self._replay_memo(hit)
                     if got is not _MISS:
                         return got
-        if key is None:
-            self._send(msg)
-            return self._until_reply(track if obs else None, deadline)
-        return self._call_recorded(key, msg, deadline)
+        t0 = time.perf_counter()
+        try:
+            if key is None:
+                self._send(msg)
+                return self._until_reply(track if obs else None, deadline)
+            return self._call_recorded(key, msg, deadline)
+        finally:
+            st = self.ctx.stats
+            st["round_trips"] = st.get("round_trips", 0) + 1
+            st["round_trip_ms"] = st.get("round_trip_ms", 0) + (time.perf_counter() - t0) * 1000
 
     def _call_recorded(self, key, msg, deadline):
         """A real call whose outcome is remembered when it is plain data (no handles, no printing, no callbacks)."""
@@ -1002,6 +1011,13 @@ def _try_enc(c, v):
 
 # ---------------------------------------------------------------- the judge's context (what kinds get)
 
+class _Killed:
+    __slots__ = ("pid", "pidfd")
+
+    def __init__(self, pid, pidfd):
+        self.pid, self.pidfd = pid, pidfd
+
+
 class JudgeCtx:
     TimeoutException = TimeoutException
     arm_alarm = staticmethod(arm_alarm)
@@ -1017,6 +1033,10 @@ class JudgeCtx:
         self.max_frame = int(opts.get("max_frame", wire.MAX_FRAME))
         self._rid = 0
         self._reap = []
+        self.prespawn = False
+        self._spare = None  # (request id, our socket end, arg) of a solution candidate asked for ahead
+        self._pending = {}
+        self._stash = {}
 
     def emit(self, record):
         self._emit(record)
@@ -1031,7 +1051,30 @@ class JudgeCtx:
     def spawn(self, entry, arg, fds=None):
         """A fresh candidate process from the zygote running `entry` with our socket end as its fd 3 (and `fds`,
         {target fd number: our descriptor}, placed as given; e.g. 0/1/2 for a program). Returns (pid, pidfd,
-        our fd)."""
+        our fd). With `prespawn` set (a kind that re-forks per test), the next solution candidate is asked for
+        as soon as one is handed out, so its clone and clean-room setup overlap the current test."""
+        if entry != "serve" or fds or not self.prespawn:
+            return self._reply(self._request_spawn(entry, arg, fds), self._pending.pop(self._rid))
+        spare, self._spare = self._spare, None
+        if spare is None or spare[2] != arg:
+            if spare is not None:
+                self._discard(spare)
+            spare = (self._request_spawn(entry, arg, None), None, arg)
+            spare = (spare[0], self._pending.pop(spare[0]), arg)
+        got = self._reply(spare[0], spare[1])
+        rid = self._request_spawn(entry, arg, None)
+        self._spare = (rid, self._pending.pop(rid), arg)
+        return got
+
+    def _discard(self, spare):
+        try:
+            pid, pidfd, fd = self._reply(spare[0], spare[1])
+        except OSError:
+            return
+        os.close(fd)
+        self._kill(_Killed(pid, pidfd))
+
+    def _request_spawn(self, entry, arg, fds):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         extra = sorted((fds or {}).items())
         self._rid += 1
@@ -1041,26 +1084,37 @@ class JudgeCtx:
         passed = array.array("i", [theirs.fileno()] + [fd for _, fd in extra])
         try:
             self._z.sendmsg([json.dumps(req).encode()], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, passed)])
+        except BaseException:
+            ours.close()
+            raise
         finally:
             theirs.close()
-        return self._reply(self._rid, ours)
+        self._pending[self._rid] = ours
+        return self._rid
 
     def _reply(self, rid, ours=None):
-        """The zygote's reply to request `rid` (stale replies to a judge that died before us are dropped)."""
+        """The zygote's reply to request `rid`. A reply to the spare's request that arrives first is kept for
+        later; stale replies to a judge that died before us are dropped."""
         while True:
-            msg, anc, _, _ = self._z.recvmsg(1 << 16, socket.CMSG_SPACE(4 * 4))
-            if not msg:
-                if ours is not None:
-                    ours.close()
-                raise OSError("the zygote is gone")
-            fds = []
-            for level, kind, data in anc:
-                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                    arr = array.array("i")
-                    arr.frombytes(data[: len(data) - len(data) % arr.itemsize])
-                    fds.extend(arr)
-            rep = json.loads(msg)
+            if rid in self._stash:
+                rep, fds = self._stash.pop(rid)
+            else:
+                msg, anc, _, _ = self._z.recvmsg(1 << 16, socket.CMSG_SPACE(4 * 4))
+                if not msg:
+                    if ours is not None:
+                        ours.close()
+                    raise OSError("the zygote is gone")
+                fds = []
+                for level, kind, data in anc:
+                    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                        arr = array.array("i")
+                        arr.frombytes(data[: len(data) - len(data) % arr.itemsize])
+                        fds.extend(arr)
+                rep = json.loads(msg)
             if rep.get("id") != rid:
+                if self._spare is not None and rep.get("id") == self._spare[0]:
+                    self._stash[rep["id"]] = (rep, fds)
+                    continue
                 for fd in fds:
                     os.close(fd)
                 continue
@@ -1090,16 +1144,21 @@ class JudgeCtx:
     def kill_candidate(self, cand):
         """Kill a candidate (pid 1 of its pid namespace: everything it started dies with it) and wait until it is
         gone, so the next candidate never overlaps it."""
-        import signal
+        t0 = time.perf_counter()
+        try:
+            self._kill(cand)
+        finally:
+            self.stats["kill_ms"] = self.stats.get("kill_ms", 0) + (time.perf_counter() - t0) * 1000
 
+    def _kill(self, cand):
+        # Not waited for: a SIGKILLed process runs no more user code, and tearing down its namespaces (IPC and
+        # mount: RCU grace periods) takes milliseconds of wall time that need not block the next test. The
+        # zygote reaps it with the next request, and the end-of-job sweep waits for every candidate.
         try:
             os.kill(cand.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        try:
-            select.select([cand.pidfd], [], [], 5.0)
-        finally:
-            os.close(cand.pidfd)
+        os.close(cand.pidfd)
         self._reap.append(cand.pid)
 
     def run_candidate(self, fn, payload, hard_timeout, on_record=None):

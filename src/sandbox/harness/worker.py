@@ -19,6 +19,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -197,7 +198,9 @@ def run_judge(kind, job, ctx, proto, zyg, opts):
             jctx = judge.JudgeCtx(zyg.sock, lambda rec: chan.send({"t": "r", **rec}), lambda: chan.send({"t": "b"}),
                                   ctx.calibrated, {}, opts)
             jctx.send_calibration = lambda key, value: chan.send({"t": "cal", "key": key, "value": value})
+            t0 = time.perf_counter()
             kind.run(part, jctx)
+            jctx.stats["judge_run_ms"] = (time.perf_counter() - t0) * 1000
             chan.send({"t": "s", "stats": jctx.stats})
 
         try:
@@ -311,11 +314,14 @@ def serve(proto, kinds, ctx, zyg, opts):
             continue
         if job.get("op") == "exit":
             break
+        t0 = time.perf_counter()
         try:
             handle(job, kinds, ctx, proto, zyg, opts)
         except Exception as e:  # noqa: BLE001 - report, keep serving
             proto.send({"op": "error", "id": job.get("id"), "message": f"{type(e).__name__}: {e}",
                         "trace": traceback.format_exc()[-2000:]})
+        ctx.stats["jobs"] = ctx.stats.get("jobs", 0) + 1
+        ctx.stats["job_ms"] = ctx.stats.get("job_ms", 0) + (time.perf_counter() - t0) * 1000
         proto.send({"op": "done", "id": job.get("id"), "stats": ctx.stats})
 
 

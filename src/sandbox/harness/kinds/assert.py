@@ -122,6 +122,7 @@ def run(job, ctx):
         return run_reference(job, ctx, budget, early)
     stateless = bool((job.get("_stateless") or [False])[0]) and not job.get("parity", False)
     ctx.stats["reuse"] = int(stateless)
+    ctx.prespawn = not stateless  # a fresh candidate per case: ask for the next one early
     j = _Job(ctx, job["solution"], stateless, budget)
     try:
         tests = job["tests"]

@@ -287,6 +287,7 @@ def run(job, ctx):
     calibrate(ctx, opts)
     stateless = bool((job.get("_stateless") or [False])[0]) and not job.get("parity", False)
     ctx.stats["reuse"] = int(stateless)
+    ctx.prespawn = not stateless and len(pending) > 1  # a fresh candidate per test: ask for the next one early
     cand, load_s = None, 0.0
     memo = {} if stateless else None  # same call, same outcome, across this job's candidates (judge.call_hid)
     for i, (key, _, p) in enumerate(pending):
@@ -320,6 +321,8 @@ def run(job, ctx):
         finally:
             disarm_alarm()
         ms = (time.perf_counter() - t0) * 1000 + (load_s * 1000 if stateless and i > 0 else 0)
+        ctx.stats["pairs"] = ctx.stats.get("pairs", 0) + 1
+        ctx.stats["pair_ms"] = ctx.stats.get("pair_ms", 0) + (time.perf_counter() - t0) * 1000
         if cand is not None:
             cand.end_pair()
         _emit(ctx, key, _judge(p, cases), cases, ms, notes)
