@@ -148,8 +148,7 @@ export class WorkerProcess {
         else if (msg.op === "done") {
           if (msg.stats && typeof msg.stats === "object") this.stats = msg.stats as Record<string, number>;
           finish();
-        }
-        else if (msg.op === "error")
+        } else if (msg.op === "error")
           this.stderrTail += `\n${String(msg.message)}\n${String(msg.trace ?? "")}`;
       };
       this.onExit = (why) => finish(new WorkerDied(why));
