@@ -86,6 +86,9 @@ const HACKS: Record<string, { solution: string; body?: string; extra?: string }>
   "settrace jump over the assert": {
     solution: wrong("import sys", "try:\n    sys.settrace(lambda *a: None)\nexcept Exception:\n    pass"),
   },
+  "setprofile on the caller": {
+    solution: wrong("import sys", "try:\n    sys.setprofile(lambda *a: None)\nexcept Exception:\n    pass"),
+  },
   "C-level trace via ctypes": {
     solution: wrong(
       `${SYSCALL}import ctypes`,
@@ -280,6 +283,50 @@ describe("attacks on the split", () => {
         const o = r.get(`${id}#${t}`)!;
         expect(o.passed, `${id}#${t}: ${o.verdict} ${o.stderr}`).toBe(false);
       }
+  });
+
+  it("a candidate's heap holds no other solution's source (scanned through write(2) from raw addresses)", async () => {
+    // Reads 64 MiB around its own objects by writing memory into a pipe (no ctypes memory API: the harness's
+    // resolved libc syscall), looking for `head` directly followed by `tail`. The control builds that pair
+    // itself, so the scan is shown to work; the attack looks for one only a neighbour's source holds.
+    const scan = (tail: string, build: boolean) =>
+      [
+        "import os, sys, ctypes",
+        "def add(a, b):",
+        "    libc = sys.modules['isolation']._LIBC[0]",
+        `    head, tail = b'coderm-neighbour-', b'${tail}'`,
+        `    mine = head + tail if ${build ? "True" : "False"} else None`,
+        "    r, w = os.pipe()",
+        "    base = id(head) & ~0xFFFF",
+        "    for off in range(-(32 << 20), 32 << 20, 1 << 16):",
+        "        n = libc.syscall(1, w, ctypes.c_void_p(base + off), ctypes.c_size_t(1 << 16))",
+        "        if n <= 0:",
+        "            continue",
+        "        chunk = os.read(r, n)",
+        "        i = chunk.find(head)",
+        "        while i >= 0:",
+        "            if chunk[i + len(head):i + len(head) + len(tail)] == tail:",
+        "                return a + b",
+        "            i = chunk.find(head, i + 1)",
+        "    return a - b",
+        "",
+      ].join("\n");
+    const one = await Sandbox.start({ workers: 1 });
+    try {
+      const neighbour = "def add(a, b):\n    # coderm-neighbour-q7z\n    return a + b\n";
+      const got = new Map<string, PairOutcome>();
+      for (const p of [
+        ut("neighbour", neighbour, CHECK),
+        ut("control", scan("own", true), CHECK),
+        ut("attack", scan("q7z", false), CHECK),
+      ])
+        for await (const o of one.run([p])) got.set(o.id, o);
+      expect(got.get("neighbour")!.verdict).toBe("pass");
+      expect(got.get("control")!.verdict, got.get("control")!.stderr).toBe("pass");
+      expect(got.get("attack")!.passed, got.get("attack")!.stderr).toBe(false);
+    } finally {
+      await one.close();
+    }
   });
 
   it("a filled /tmp or /dev/shm does not reach the next solution", async () => {
