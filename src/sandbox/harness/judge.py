@@ -1012,7 +1012,7 @@ def _try_enc(c, v):
 # ---------------------------------------------------------------- the judge's context (what kinds get)
 
 def _pin_here():
-    """Pin this judge to the CPU it runs on, and (spawn) its candidates with it: a call is a ping-pong of two
+    """Opt-in (worker option pin_cpu): pin this judge to the CPU it runs on, and its candidates with it; a call is a ping-pong of two
     processes, and a wake-up on the same CPU is a direct switch where one on another CPU costs an inter-processor
     interrupt (expensive on VMs). Chosen per judge (per job), so the OS still spreads jobs over the CPUs."""
     try:
@@ -1047,7 +1047,7 @@ class JudgeCtx:
         self._rid = 0
         self._reap = []
         self.prespawn = False
-        self.cpu = _pin_here() if opts.get("pin_cpu", True) else None
+        self.cpu = _pin_here() if opts.get("pin_cpu", False) else None
         self._spare = None  # (request id, our socket end, arg) of a solution candidate asked for ahead
         self._pending = {}
         self._stash = {}
