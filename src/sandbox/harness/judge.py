@@ -1126,12 +1126,7 @@ class JudgeCtx:
                     if ours is not None:
                         ours.close()
                     raise OSError("the zygote is gone")
-                fds = []
-                for level, kind, data in anc:
-                    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                        arr = array.array("i")
-                        arr.frombytes(data[: len(data) - len(data) % arr.itemsize])
-                        fds.extend(arr)
+                fds = wire.received_fds(anc)
                 rep = json.loads(msg)
             if rep.get("id") != rid:
                 if self._spare is not None and rep.get("id") == self._spare[0]:

@@ -41,6 +41,20 @@ class Refused(Exception):
     """A value that cannot cross (too deep, too large, a cycle through a tuple, ...)."""
 
 
+def received_fds(ancillary):
+    """The descriptors an SCM_RIGHTS message carried (recvmsg's ancillary data)."""
+    import array
+    import socket
+
+    fds = []
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            a = array.array("i")
+            a.frombytes(data[: len(data) - len(data) % a.itemsize])
+            fds.extend(a)
+    return fds
+
+
 class Conn:
     """One end of the socket: whole frames in and out."""
 

@@ -149,14 +149,8 @@ class Zygote:
         self.sock.sendmsg([json.dumps({"op": "sweep", "id": self._rid}).encode()])
         while True:
             msg, anc, _, _ = self.sock.recvmsg(1 << 16, socket.CMSG_SPACE(16 * 4))
-            for level, kind, data in anc:  # a stale reply to a judge that died: close its pidfd
-                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                    import array
-
-                    a = array.array("i")
-                    a.frombytes(data[: len(data) - len(data) % a.itemsize])
-                    for fd in a:
-                        os.close(fd)
+            for fd in wire.received_fds(anc):  # a stale reply to a judge that died: close its pidfd
+                os.close(fd)
             if not msg:
                 raise OSError("the zygote is gone")
             if json.loads(msg).get("id") == self._rid:

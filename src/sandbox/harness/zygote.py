@@ -87,12 +87,7 @@ def serve(sock, cand_opts):
             continue
         if not msg:
             break
-        fds = []
-        for level, kind, data in anc:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                a = array.array("i")
-                a.frombytes(data[: len(data) - len(data) % a.itemsize])
-                fds.extend(a)
+        fds = wire.received_fds(anc)
         try:
             req = json.loads(msg)
         except ValueError:
