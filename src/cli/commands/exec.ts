@@ -12,7 +12,14 @@ import { type QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
 import { lockFile } from "../../run/lock.js";
 import { formatReport, type PairExecutor, type PairInput, Sandbox } from "../../sandbox/index.js";
-import { numberFlag } from "../flags.js";
+import {
+  assertTimeoutArg,
+  numberArg,
+  numberFlag,
+  sandboxArgs,
+  sandboxFromFlags,
+  strictArg,
+} from "../flags.js";
 
 export const PairLineSchema = z.object({
   id: z.union([z.string().min(1), z.number()]).transform(String),
@@ -20,8 +27,6 @@ export const PairLineSchema = z.object({
   test: z.union([z.string(), z.array(z.string())]),
   format: z.enum(TEST_FORMATS).default("unittest"),
 });
-
-const num = (value: string | undefined, field: string, min: number) => numberFlag(value, field, { min });
 
 /** Ids already in a results file; a torn last line (killed mid-write) is cut off so appending stays valid. */
 export function finishedIds(file: string): Set<string> {
@@ -54,9 +59,9 @@ export default defineCommand({
       description: "Result JSONL (appended; ids already there are skipped)",
       required: true,
     },
-    workers: { type: "string", description: "Worker processes (default: CPUs)" },
-    timeout: { type: "string", description: "Seconds per unittest pair (default 1)" },
-    "assert-timeout": { type: "string", description: "Seconds per assert case (default 0.1)" },
+    ...sandboxArgs,
+    strict: strictArg,
+    "assert-timeout": assertTimeoutArg,
     details: { type: "boolean", description: "Write per-case results, durations and stderr" },
     parity: {
       type: "boolean",
@@ -67,27 +72,25 @@ export default defineCommand({
       description:
         "FORGEABLE, for parity studies only: CodeRM's in-process exec + wasSuccessful (a solution can pass itself)",
     },
-    "require-isolation": {
-      type: "boolean",
-      description: "Fail (E_ISOLATION) unless every isolation layer is on",
-    },
     queue: {
       type: "string",
       description:
         "Run on coderm workers through Redis (redis://host:port; several, comma-separated, split the work) instead of locally",
     },
     "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
-    "shard-pairs": {
-      type: "string",
-      description: "With --queue: pairs per shard (default: sized to about 2 s of a worker's time)",
-    },
-    "in-flight": {
-      type: "string",
-      description: "With --queue: shards in flight at most (default: twice the workers' slots)",
-    },
+    "shard-pairs": numberArg(
+      "With --queue: pairs per shard (default: sized to about 2 s of a worker's time)",
+      { int: true, min: 1 },
+    ),
+    "in-flight": numberArg("With --queue: shards in flight at most (default: twice the workers' slots)", {
+      int: true,
+      min: 1,
+    }),
   },
   async run({ args }) {
+    const sandbox = sandboxFromFlags(args);
     const { records, lines, bad } = await readJsonl(args.pairs, PairLineSchema, {
+      strict: args.strict === true,
       onBadLine: (b) => console.error(`coderm: skipping ${formatBadLine(b)}`),
     });
     const seen = new Map<string, number>();
@@ -108,8 +111,8 @@ export default defineCommand({
     const todo: PairInput[] = records.filter((r) => !done.has(r.id));
     const reference = Boolean(args["reference-verdicts"]);
     const verdictSettings = {
-      timeout: num(args.timeout, "timeout", 0.001),
-      assertTimeout: num(args["assert-timeout"], "assert-timeout", 0.001),
+      timeout: sandbox.timeout,
+      assertTimeout: numberFlag(args["assert-timeout"], "assert-timeout", assertTimeoutArg.range),
       details: Boolean(args.details),
       parity: Boolean(args.parity),
       referenceVerdicts: reference,
@@ -133,7 +136,7 @@ export default defineCommand({
         inFlight: numberFlag(args["in-flight"], "in-flight", { int: true, min: 1 }),
         onNotice: (line) => console.error(line),
       });
-      if (args["require-isolation"] && queued.isolation?.level !== "strong") {
+      if (sandbox.requireIsolation && queued.isolation?.level !== "strong") {
         await queued.close();
         throw new CodermError(
           "E_ISOLATION",
@@ -145,9 +148,9 @@ export default defineCommand({
       executor = queued;
     } else {
       local = await Sandbox.start({
-        workers: num(args.workers, "workers", 1),
+        workers: sandbox.workers,
         ...verdictSettings,
-        requireIsolation: Boolean(args["require-isolation"]),
+        requireIsolation: sandbox.requireIsolation,
       });
       console.error(formatReport(local.isolation));
       executor = local;

@@ -5,7 +5,7 @@
 import { defineCommand } from "citty";
 import { parseSynthConfig } from "../../synth/config.js";
 import { synth } from "../../synth/pipeline.js";
-import { listFlag, numberFlag, untilStopped } from "../flags.js";
+import { listFlag, numberFlag, sandboxArgs, sandboxFromFlags, untilStopped } from "../flags.js";
 import { RunProgress } from "../progress.js";
 
 const model = (args: Record<string, unknown>, role: "teacher" | "weak"): Record<string, unknown> => {
@@ -86,9 +86,8 @@ export default defineCommand({
       description: "keep at most K tests per question (best mutation score, then FAR, FRR)",
     },
     limit: { type: "string", description: "only the first K questions" },
-    workers: { type: "string", description: "sandbox workers (default: CPUs)" },
-    timeout: { type: "string", description: "seconds per (program, test) pair (default 1)" },
-    "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
+    ...sandboxArgs,
+    timeout: { ...sandboxArgs.timeout, description: "seconds per (program, test) pair (default 1)" },
     quiet: { type: "boolean", description: "no progress, only the final lines" },
     json: { type: "boolean", description: "JSON lines on stdout (progress events, then the result)" },
   },
@@ -114,11 +113,7 @@ export default defineCommand({
         maxFrr: num("max-frr", { min: 0 }),
         topK: num("top-k", { int: true, positive: true }),
       },
-      sandbox: {
-        ...(args.workers ? { workers: num("workers", { int: true, positive: true }) } : {}),
-        ...(args.timeout ? { timeout: num("timeout", { positive: true }) } : {}),
-        requireIsolation: args["require-isolation"] === true,
-      },
+      sandbox: sandboxFromFlags(args),
     });
     const mode = args.json ? "json" : args.quiet ? "quiet" : "bar";
     const out = await untilStopped((signal) =>
