@@ -29,6 +29,7 @@ export const main = defineCommand({
     run: load("run"),
     synth: load("synth"),
     "scale-eval": load("scale-eval"),
+    serve: load("serve"),
     worker: load("worker"),
   },
 });
