@@ -9,10 +9,15 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { PairExecutor } from "../sandbox/index.js";
+import { HttpError } from "./_http.js";
+import { GroupBarrier } from "./groups.js";
 import { ServeMetrics } from "./metrics.js";
-import { type ProgramRunner, runCode } from "./run-code.js";
-import { RunCodeRequest, SCHEMAS, ScoreRequest } from "./schemas.js";
-import { score } from "./score.js";
+import { nativeRoutes } from "./routes.js";
+import type { ProgramRunner } from "./run-code.js";
+import { SCHEMAS } from "./schemas.js";
+import { type ScoreJob, score } from "./score.js";
+import { SuiteStore } from "./suites.js";
+import { VerdictCache } from "./verdict-cache.js";
 
 export interface AppOptions {
   executor: PairExecutor;
@@ -39,32 +44,6 @@ export interface ServeApp {
   readonly inFlight: number;
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: 400 | 429 | 503,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Parse a JSON body with `schema`; a 400 names the first bad field. */
-async function body<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new HttpError(400, "malformed JSON body");
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "body";
-    throw new HttpError(400, `${where}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
-}
-
 export function createApp(opts: AppOptions): ServeApp {
   const metrics = new ServeMetrics();
   const maxQueued = opts.maxQueuedPairs ?? 20_000;
@@ -73,6 +52,9 @@ export function createApp(opts: AppOptions): ServeApp {
   let queued = 0;
   let inFlight = 0;
   const app = new Hono();
+  const executor = new VerdictCache(opts.executor);
+  const run = (job: ScoreJob, signal: AbortSignal) =>
+    score(executor, job, signal, (verdict) => metrics.pairs.inc({ verdict }));
 
   /** Admit `pairs` against the global bound, run `work`, release; the signal covers deadline + disconnect. */
   async function admitted<T>(
@@ -142,7 +124,7 @@ export function createApp(opts: AppOptions): ServeApp {
     // The unread rest of the body is still on the socket: close it so the client does not reuse it.
     onError: (c) => c.json({ error: "request body too large" }, 413, { connection: "close" }),
   });
-  for (const path of ["/v1/*", "/run_code", "/metrics"]) {
+  for (const path of ["/v1/*", "/run_code", "/submit", "/get_reward", "/metrics"]) {
     if (opts.token) app.use(path, bearerAuth({ token: opts.token }));
     app.use(path, limit);
   }
@@ -151,25 +133,8 @@ export function createApp(opts: AppOptions): ServeApp {
     c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
   );
 
-  app.post("/v1/score", async (c) => {
-    const req = await body(c, ScoreRequest);
-    const pairs = req.solutions.length * req.tests.length;
-    const out = await admitted(c, pairs, req.deadline_ms, (signal) =>
-      score(opts.executor, req, signal, (verdict) => metrics.pairs.inc({ verdict })),
-    );
-    return c.json(out);
-  });
-
-  app.post("/run_code", async (c) => {
-    const req = await body(c, RunCodeRequest);
-    const programs = opts.programs;
-    if (!programs)
-      return c.json({ status: "SandboxError", message: "programs are not available on this server" });
-    const out = await admitted(c, 1, Math.round((req.run_timeout + 30) * 1000), (signal) =>
-      runCode(programs, req, signal, { memoryStatus: opts.memoryStatus }),
-    );
-    return c.json(out);
-  });
+  const barrier = new GroupBarrier((job) => run(job, AbortSignal.timeout(opts.deadlineMs ?? 300_000)));
+  nativeRoutes(app, { ...opts, executor, suites: new SuiteStore(), barrier, metrics, admitted, run });
 
   return {
     app,
@@ -208,7 +173,10 @@ function openapi(): Record<string, unknown> {
     openapi: "3.1.0",
     info: { title: "coderm serve", version: "1" },
     paths: {
+      "/v1/suites": post("SuiteRequest", "Register tests once; returns a content-addressed suite_id"),
       "/v1/score": post("ScoreRequest", "Score N solutions against M tests and vote"),
+      "/v1/reward": post("RewardRequest", "One solution; with group, held until the group is in, then voted"),
+      "/get_reward": post("GetRewardRequest", "OpenRLHF remote reward: {rewards, scores, extra_logs}"),
       "/run_code": post("RunCodeRequest", "SandboxFusion-compatible program run"),
       "/healthz": {
         get: { summary: "Liveness and drain state", responses: { "200": { description: "OK" } } },

@@ -7,17 +7,61 @@ import { TEST_FORMATS } from "../records.js";
 import { STRATEGIES } from "../select/index.js";
 
 const Test = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const Tests = z.array(Test).min(1).max(10_000);
 
-export const ScoreRequest = z.object({
-  /** unittest: each test is one TestCase class source; assert: assert lines (a string or an array). */
-  tests: z.array(Test).min(1).max(10_000),
-  solutions: z.array(z.string()).min(1).max(10_000),
-  strategy: z.enum(STRATEGIES).default("coderm-vote"),
+/** Tests inline or by the id `POST /v1/suites` returned; exactly one of the two. */
+const testsOrSuite = <T extends { tests?: unknown; suite_id?: unknown }>(v: T, ctx: z.RefinementCtx) => {
+  if ((v.tests === undefined) === (v.suite_id === undefined))
+    ctx.addIssue({ code: "custom", path: ["tests"], message: "give exactly one of tests or suite_id" });
+};
+
+export const SuiteRequest = z.object({
+  problem: z.string().optional(),
+  tests: Tests,
   format: z.enum(TEST_FORMATS).default("unittest"),
-  /** Milliseconds before the request gives up; its pairs not yet run are dropped (default: server's). */
-  deadline_ms: z.number().int().positive().optional(),
 });
+
+export const ScoreRequest = z
+  .object({
+    /** unittest: each test is one TestCase class source; assert: assert lines (a string or an array). */
+    tests: Tests.optional(),
+    suite_id: z.string().optional(),
+    solutions: z.array(z.string()).min(1).max(10_000),
+    strategy: z.enum(STRATEGIES).default("coderm-vote"),
+    format: z.enum(TEST_FORMATS).optional(),
+    /** Milliseconds before the request gives up; its pairs not yet run are dropped (default: server's). */
+    deadline_ms: z.number().int().positive().optional(),
+  })
+  .superRefine(testsOrSuite);
 export type ScoreRequest = z.infer<typeof ScoreRequest>;
+
+export const RewardRequest = z
+  .object({
+    tests: Tests.optional(),
+    suite_id: z.string().optional(),
+    format: z.enum(TEST_FORMATS).optional(),
+    /** Code, or a model response whose longest ```python block is the code. */
+    solution: z.string(),
+    /** Default: coderm-vote with a group, pass-rate without (a vote over one solution always picks it). */
+    strategy: z.enum(STRATEGIES).optional(),
+    group: z
+      .object({
+        id: z.string().min(1),
+        size: z.number().int().min(1).max(10_000),
+        wait_ms: z.number().int().min(0).max(600_000).default(30_000),
+      })
+      .optional(),
+    deadline_ms: z.number().int().positive().optional(),
+  })
+  .superRefine(testsOrSuite);
+export type RewardRequest = z.infer<typeof RewardRequest>;
+
+/** OpenRLHF's remote reward call: `query[i]` is prompt + response; a label is a suite id or a JSON suite. */
+export const GetRewardRequest = z.object({
+  query: z.array(z.string()).min(1),
+  prompts: z.array(z.string()).optional(),
+  labels: z.array(z.string()).optional(),
+});
 
 /** SandboxFusion's `POST /run_code`, field for field (times in seconds, memory in MB, files base64). */
 export const RunCodeRequest = z.object({
@@ -32,4 +76,10 @@ export const RunCodeRequest = z.object({
 });
 export type RunCodeRequest = z.infer<typeof RunCodeRequest>;
 
-export const SCHEMAS = { ScoreRequest, RunCodeRequest } as const;
+export const SCHEMAS = {
+  SuiteRequest,
+  ScoreRequest,
+  RewardRequest,
+  GetRewardRequest,
+  RunCodeRequest,
+} as const;

@@ -4,10 +4,17 @@
  * `pass-rate`, and otherwise 1 when the strategy chose it (the CodeRM vote's best-of-n pick), else 0.
  */
 import { PassMatrix } from "../matrix/pass-matrix.js";
-import type { Verdict } from "../records.js";
+import type { TestFormat, Verdict } from "../records.js";
 import type { PairExecutor, PairInput } from "../sandbox/index.js";
-import { select } from "../select/index.js";
-import type { ScoreRequest } from "./schemas.js";
+import { type StrategyName, select } from "../select/index.js";
+
+/** One problem's scoring, tests resolved (inline or from a suite). */
+export interface ScoreJob {
+  tests: (string | string[])[];
+  solutions: string[];
+  format: TestFormat;
+  strategy: StrategyName;
+}
 
 export interface SolutionScore {
   reward: number;
@@ -18,14 +25,14 @@ export interface SolutionScore {
 }
 
 export interface ScoreResponse {
-  strategy: ScoreRequest["strategy"];
+  strategy: StrategyName;
   results: SolutionScore[];
   /** matrix[i][j] = 1 when solution i passed test j. */
   matrix: number[][];
   chosen: number[];
 }
 
-export function scorePairs(req: Pick<ScoreRequest, "tests" | "solutions" | "format">): PairInput[] {
+export function scorePairs(req: Omit<ScoreJob, "strategy">): PairInput[] {
   const pairs: PairInput[] = [];
   req.solutions.forEach((solution, i) => {
     req.tests.forEach((test, j) => {
@@ -37,7 +44,7 @@ export function scorePairs(req: Pick<ScoreRequest, "tests" | "solutions" | "form
 
 export async function score(
   executor: PairExecutor,
-  req: ScoreRequest,
+  req: ScoreJob,
   signal: AbortSignal,
   onOutcome?: (verdict: Verdict) => void,
 ): Promise<ScoreResponse> {

@@ -1,0 +1,150 @@
+/** The native API (/v1/*) and OpenRLHF's /get_reward, over the server's shared state. */
+import type { Hono } from "hono";
+import { findCodeBlocks } from "../extract/code-blocks.js";
+import type { TestFormat } from "../records.js";
+import type { PairExecutor } from "../sandbox/index.js";
+import { body, HttpError } from "./_http.js";
+import { type GroupBarrier, GroupMismatch } from "./groups.js";
+import type { ServeMetrics } from "./metrics.js";
+import { type ProgramRunner, runCode } from "./run-code.js";
+import { GetRewardRequest, RewardRequest, RunCodeRequest, ScoreRequest, SuiteRequest } from "./schemas.js";
+import type { ScoreJob, score } from "./score.js";
+import type { Suite, SuiteStore } from "./suites.js";
+
+export interface RouteCtx {
+  executor: PairExecutor;
+  programs?: ProgramRunner;
+  suites: SuiteStore;
+  barrier: GroupBarrier;
+  metrics: ServeMetrics;
+  memoryStatus?: boolean;
+  /** Admit `pairs` against the global bound for the duration of `work` (429 when full, 503 when draining). */
+  admitted<T>(
+    c: import("hono").Context,
+    pairs: number,
+    deadlineMs: number | undefined,
+    work: (s: AbortSignal) => Promise<T>,
+  ): Promise<T>;
+  run(job: ScoreJob, signal: AbortSignal): ReturnType<typeof score>;
+}
+
+/** A model response → the code to run: its longest ```python block, or the text itself when it has none. */
+export function solutionCode(text: string): string {
+  const blocks = findCodeBlocks(text, "longest");
+  let best: string | undefined;
+  for (const b of blocks) if (best === undefined || b.length > best.length) best = b;
+  return best ?? text;
+}
+
+function resolveTests(
+  ctx: RouteCtx,
+  req: { tests?: Suite["tests"]; suite_id?: string; format?: TestFormat },
+): Suite {
+  if (req.tests) return { tests: req.tests, format: req.format ?? "unittest" };
+  const s = ctx.suites.get(req.suite_id ?? "");
+  if (!s) throw new HttpError(404, `suite_id: unknown suite "${req.suite_id}"`);
+  if (req.format && req.format !== s.format) throw new HttpError(400, `format: suite is ${s.format}`);
+  return s;
+}
+
+export function nativeRoutes(app: Hono, ctx: RouteCtx): void {
+  app.post("/v1/suites", async (c) => {
+    const req = await body(c, SuiteRequest);
+    return c.json({ suite_id: ctx.suites.put(req), tests: req.tests.length });
+  });
+
+  app.post("/v1/score", async (c) => {
+    const req = await body(c, ScoreRequest);
+    const suite = resolveTests(ctx, req);
+    const job: ScoreJob = { ...suite, solutions: req.solutions, strategy: req.strategy };
+    const out = await ctx.admitted(c, req.solutions.length * suite.tests.length, req.deadline_ms, (signal) =>
+      ctx.run(job, signal),
+    );
+    return c.json(out);
+  });
+
+  app.post("/v1/reward", async (c) => {
+    const req = await body(c, RewardRequest);
+    const suite = resolveTests(ctx, req);
+    const solution = solutionCode(req.solution);
+    const strategy = req.strategy ?? (req.group ? "coderm-vote" : "pass-rate");
+    const group = req.group;
+    if (!group) {
+      const out = await ctx.admitted(c, suite.tests.length, req.deadline_ms, (signal) =>
+        ctx.run({ ...suite, solutions: [solution], strategy }, signal),
+      );
+      return c.json({ ...out.results[0], strategy });
+    }
+    const answer = await ctx.admitted(c, suite.tests.length, req.deadline_ms, async () => {
+      try {
+        return await ctx.barrier.join(group, { ...suite, strategy, solution });
+      } catch (e) {
+        if (e instanceof GroupMismatch) throw new HttpError(400, `group.id: ${e.message}`);
+        throw e;
+      }
+    });
+    return c.json({
+      ...answer.score.results[answer.index],
+      strategy,
+      group: {
+        id: group.id,
+        size: group.size,
+        index: answer.index,
+        received: answer.received,
+        timed_out: answer.timedOut,
+      },
+    });
+  });
+
+  // OpenRLHF --remote_rm_url: rewards and scores are the same numbers, as its own reward server sends them.
+  app.post("/get_reward", async (c) => {
+    const req = await body(c, GetRewardRequest);
+    const labels = req.labels ?? [];
+    if (labels.length !== req.query.length)
+      throw new HttpError(
+        400,
+        `labels: need one label per query (${req.query.length}), got ${labels.length}`,
+      );
+    const rewards = await Promise.all(
+      req.query.map(async (q, i) => {
+        const prompt = req.prompts?.[i];
+        const response = prompt && q.startsWith(prompt) ? q.slice(prompt.length) : q;
+        const suite = labelSuite(ctx, labels[i]!, i);
+        const out = await ctx.admitted(c, suite.tests.length, undefined, (signal) =>
+          ctx.run({ ...suite, solutions: [solutionCode(response)], strategy: "pass-rate" }, signal),
+        );
+        return out.results[0]?.reward ?? 0;
+      }),
+    );
+    return c.json({ rewards, scores: rewards, extra_logs: { pass_rate: rewards } });
+  });
+
+  app.post("/run_code", async (c) => {
+    const req = await body(c, RunCodeRequest);
+    const programs = ctx.programs;
+    if (!programs)
+      return c.json({ status: "SandboxError", message: "programs are not available on this server" });
+    const out = await ctx.admitted(c, 1, Math.round((req.run_timeout + 30) * 1000), (signal) =>
+      runCode(programs, req, signal, { memoryStatus: ctx.memoryStatus }),
+    );
+    return c.json(out);
+  });
+}
+
+/** A label is a suite id, or a JSON object `{tests, format?}` (or a JSON array of tests). */
+function labelSuite(ctx: RouteCtx, label: string, i: number): Suite {
+  if (ctx.suites.get(label)) return ctx.suites.get(label)!;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(label);
+  } catch {
+    throw new HttpError(400, `labels.${i}: neither a known suite_id nor JSON`);
+  }
+  const parsed = SuiteRequest.safeParse(Array.isArray(raw) ? { tests: raw } : raw);
+  if (!parsed.success)
+    throw new HttpError(
+      400,
+      `labels.${i}.${parsed.error.issues[0]?.path.join(".") ?? ""}: ${parsed.error.issues[0]?.message}`,
+    );
+  return parsed.data;
+}
