@@ -1,5 +1,5 @@
 /** The native API (/v1/*) and OpenRLHF's /get_reward, over the server's shared state. */
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { findCodeBlocks } from "../extract/code-blocks.js";
 import type { TestFormat } from "../records.js";
 import type { PairExecutor } from "../sandbox/index.js";
@@ -20,7 +20,7 @@ export interface RouteCtx {
   memoryStatus?: boolean;
   /** Admit `pairs` against the global bound for the duration of `work` (429 when full, 503 when draining). */
   admitted<T>(
-    c: import("hono").Context,
+    c: Context,
     pairs: number,
     deadlineMs: number | undefined,
     work: (s: AbortSignal) => Promise<T>,
@@ -66,8 +66,10 @@ export function nativeRoutes(app: Hono, ctx: RouteCtx): void {
 
   app.post("/v1/reward", async (c) => {
     const req = await body(c, RewardRequest);
-    const suite = resolveTests(ctx, req);
     const solution = solutionCode(req.solution);
+    if (req.cases)
+      return c.json(await stdinReward(c, ctx, solution, req.cases, req.timeout_s, req.deadline_ms));
+    const suite = resolveTests(ctx, req);
     const strategy = req.strategy ?? (req.group ? "coderm-vote" : "pass-rate");
     const group = req.group;
     if (!group) {
@@ -130,6 +132,36 @@ export function nativeRoutes(app: Hono, ctx: RouteCtx): void {
     );
     return c.json(out);
   });
+}
+
+/** A stdin program against its cases in one request (the judge compares; expected never reaches it). */
+async function stdinReward(
+  c: Context,
+  ctx: RouteCtx,
+  code: string,
+  cases: { stdin: string; expected: string }[],
+  timeoutS: number,
+  deadlineMs: number | undefined,
+) {
+  const programs = ctx.programs;
+  if (!programs) throw new HttpError(503, "programs are not available on this server");
+  const results = await ctx.admitted(c, cases.length, deadlineMs, (signal) =>
+    programs.runProgramCases({
+      code,
+      cases,
+      compare: "lines",
+      timeoutMs: Math.round(timeoutS * 1000),
+      signal,
+    }),
+  );
+  for (const r of results) ctx.metrics.pairs.inc({ verdict: r.verdict });
+  const passed = results.filter((r) => r.passed).length;
+  return {
+    reward: passed / cases.length,
+    pass_rate: passed / cases.length,
+    strategy: "pass-rate",
+    verdicts: results.map((r) => r.verdict),
+  };
 }
 
 /** A label is a suite id, or a JSON object `{tests, format?}` (or a JSON array of tests). */

@@ -6,11 +6,17 @@
  * memory limit reports `MemoryLimitExceeded` when the server runs with `memoryStatus`, and otherwise
  * SandboxFusion's `Finished` with a non-zero return code.
  */
-import type { ProgramRequest, ProgramResult } from "../sandbox/index.js";
+import type {
+  ProgramCaseResult,
+  ProgramCasesRequest,
+  ProgramRequest,
+  ProgramResult,
+} from "../sandbox/index.js";
 import type { RunCodeRequest } from "./schemas.js";
 
 export interface ProgramRunner {
   runProgram(req: ProgramRequest): Promise<ProgramResult>;
+  runProgramCases(req: ProgramCasesRequest): Promise<ProgramCaseResult[]>;
 }
 
 export interface RunCodeOptions {

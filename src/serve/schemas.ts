@@ -9,11 +9,25 @@ import { STRATEGIES } from "../select/index.js";
 const Test = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const Tests = z.array(Test).min(1).max(10_000);
 
-/** Tests inline or by the id `POST /v1/suites` returned; exactly one of the two. */
-const testsOrSuite = <T extends { tests?: unknown; suite_id?: unknown }>(v: T, ctx: z.RefinementCtx) => {
-  if ((v.tests === undefined) === (v.suite_id === undefined))
-    ctx.addIssue({ code: "custom", path: ["tests"], message: "give exactly one of tests or suite_id" });
+/** Tests inline, by the id `POST /v1/suites` returned, or (reward only) stdin cases; exactly one. */
+const testsOrSuite = <T extends { tests?: unknown; suite_id?: unknown; cases?: unknown }>(
+  v: T,
+  ctx: z.RefinementCtx,
+) => {
+  const given = [v.tests, v.suite_id, v.cases].filter((x) => x !== undefined).length;
+  if (given !== 1)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tests"],
+      message: "give exactly one of tests, suite_id or cases",
+    });
 };
+
+/** A stdin task's cases (LiveCodeBench, Codeforces): the program's stdout is compared with `expected`. */
+export const StdinCases = z
+  .array(z.object({ stdin: z.string(), expected: z.string() }))
+  .min(1)
+  .max(10_000);
 
 export const SuiteRequest = z.object({
   problem: z.string().optional(),
@@ -39,6 +53,9 @@ export const RewardRequest = z
   .object({
     tests: Tests.optional(),
     suite_id: z.string().optional(),
+    cases: StdinCases.optional(),
+    /** Seconds per stdin case (default 2); only with `cases`. */
+    timeout_s: z.number().positive().max(60).default(2),
     format: z.enum(TEST_FORMATS).optional(),
     /** Code, or a model response whose longest ```python block is the code. */
     solution: z.string(),
