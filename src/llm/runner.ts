@@ -59,6 +59,7 @@ export function generationKey(
  * that still fails is returned with `text: null` and an error; the run itself only throws for failures no
  * retry can fix for any request (bad credentials, unknown model).
  */
+// Long: one run's shared state (slots, in-flight map, cache, fatal abort, summary) lives in this closure, and its helpers (fill, finish) close over it.
 export async function generate(
   jobs: GenerationJob[],
   options: GenerateOptions,
@@ -107,6 +108,7 @@ export async function generate(
   };
 
   /** Ask for `indices` of one job, retrying until each has a non-empty answer or retries run out. */
+  // Long: the retry loop of one request keeps its slot bookkeeping, backoff and cache writes together so a retry cannot lose a slot.
   async function fill(job: GenerationJob, key: string, indices: number[], slots: Map<number, Deferred>) {
     let pending = indices;
     let attempt = 0;

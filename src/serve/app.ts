@@ -44,6 +44,7 @@ export interface ServeApp {
   readonly inFlight: number;
 }
 
+// Long: the app's admission state (queued pairs, in-flight, draining) is closed over by its middleware and every route.
 export function createApp(opts: AppOptions): ServeApp {
   const metrics = new ServeMetrics();
   const maxQueued = opts.maxQueuedPairs ?? 20_000;

@@ -47,6 +47,7 @@ function resolveTests(
   return s;
 }
 
+// Long: the route table of the native API; each route is a short handler over the shared RouteCtx.
 export function nativeRoutes(app: Hono, ctx: RouteCtx): void {
   app.post("/v1/suites", async (c) => {
     const req = await body(c, SuiteRequest);

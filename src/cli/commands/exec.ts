@@ -11,11 +11,18 @@ import { formatBadLine, readJsonl } from "../../io/jsonl.js";
 import { type QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
 import { lockFile } from "../../run/lock.js";
-import { formatReport, type PairExecutor, type PairInput, Sandbox } from "../../sandbox/index.js";
+import {
+  formatReport,
+  type PairExecutor,
+  type PairInput,
+  Sandbox,
+  type SandboxOptions,
+} from "../../sandbox/index.js";
 import {
   assertTimeoutArg,
   numberArg,
   numberFlag,
+  type SandboxFlags,
   sandboxArgs,
   sandboxFromFlags,
   strictArg,
@@ -45,6 +52,67 @@ export function finishedIds(file: string): Set<string> {
     }
   }
   return done;
+}
+
+/** A pair id names one result line: a second pair with the same id would be skipped as already done. */
+function checkUniqueIds(records: readonly { id: string }[], lines: readonly number[], file: string): void {
+  const seen = new Map<string, number>();
+  records.forEach((r, i) => {
+    const prev = seen.get(r.id);
+    if (prev !== undefined)
+      throw new CodermError(
+        "E_BAD_INPUT",
+        `duplicate id "${r.id}" (first at line ${prev})`,
+        `${file}:${lines[i]}`,
+      );
+    seen.set(r.id, lines[i]!);
+  });
+}
+
+/** Where the pairs run: coderm workers through Redis (`--queue`), or a local sandbox. */
+async function startExecutor(
+  args: {
+    queue?: string;
+    workers?: string;
+    "queue-name"?: string;
+    "shard-pairs"?: string;
+    "in-flight"?: string;
+  },
+  sandbox: SandboxFlags,
+  verdictSettings: Omit<SandboxOptions, "workers" | "requireIsolation"> & { hardened: boolean },
+): Promise<{ executor: PairExecutor; queued?: QueueExecutor | QueueSet; local?: Sandbox }> {
+  if (args.queue) {
+    if (args.workers !== undefined)
+      throw new CodermError(
+        "E_BAD_INPUT",
+        "--workers is for local runs; with --queue each worker sets its own --concurrency",
+        "--workers",
+      );
+    const queued = await QueueSet.connect(args.queue, {
+      queue: args["queue-name"],
+      ...verdictSettings,
+      shard: { maxPairs: numberFlag(args["shard-pairs"], "shard-pairs", { int: true, min: 1 }) },
+      inFlight: numberFlag(args["in-flight"], "in-flight", { int: true, min: 1 }),
+      onNotice: (line) => console.error(line),
+    });
+    if (sandbox.requireIsolation && queued.isolation?.level !== "strong") {
+      await queued.close();
+      throw new CodermError(
+        "E_ISOLATION",
+        queued.isolation
+          ? `isolation is weak on some queue workers (${queued.isolation.layers.workers?.why})`
+          : "no queue worker is connected yet, so its isolation is unknown; start workers with --require-isolation",
+      );
+    }
+    return { executor: queued, queued };
+  }
+  const local = await Sandbox.start({
+    workers: sandbox.workers,
+    ...verdictSettings,
+    requireIsolation: sandbox.requireIsolation,
+  });
+  console.error(formatReport(local.isolation));
+  return { executor: local, local };
 }
 
 export default defineCommand({
@@ -93,17 +161,7 @@ export default defineCommand({
       strict: args.strict === true,
       onBadLine: (b) => console.error(`coderm: skipping ${formatBadLine(b)}`),
     });
-    const seen = new Map<string, number>();
-    records.forEach((r, i) => {
-      const prev = seen.get(r.id);
-      if (prev !== undefined)
-        throw new CodermError(
-          "E_BAD_INPUT",
-          `duplicate id "${r.id}" (first at line ${prev})`,
-          `${args.pairs}:${lines[i]}`,
-        );
-      seen.set(r.id, lines[i]!);
-    });
+    checkUniqueIds(records, lines, args.pairs);
     // One process per results file: two execs appending to it would write every pair twice.
     const lock = lockFile(`${args.out}.lock`, "coderm exec", args.out);
     process.once("exit", () => lock.release());
@@ -119,42 +177,7 @@ export default defineCommand({
       hardened: !reference, // the alias the queue's result keys read (src/queue/shards.ts)
       skipIsPass: reference,
     };
-    let executor: PairExecutor;
-    let queued: QueueExecutor | QueueSet | undefined;
-    let local: Sandbox | undefined;
-    if (args.queue) {
-      if (args.workers !== undefined)
-        throw new CodermError(
-          "E_BAD_INPUT",
-          "--workers is for local runs; with --queue each worker sets its own --concurrency",
-          "--workers",
-        );
-      queued = await QueueSet.connect(args.queue, {
-        queue: args["queue-name"],
-        ...verdictSettings,
-        shard: { maxPairs: numberFlag(args["shard-pairs"], "shard-pairs", { int: true, min: 1 }) },
-        inFlight: numberFlag(args["in-flight"], "in-flight", { int: true, min: 1 }),
-        onNotice: (line) => console.error(line),
-      });
-      if (sandbox.requireIsolation && queued.isolation?.level !== "strong") {
-        await queued.close();
-        throw new CodermError(
-          "E_ISOLATION",
-          queued.isolation
-            ? `isolation is weak on some queue workers (${queued.isolation.layers.workers?.why})`
-            : "no queue worker is connected yet, so its isolation is unknown; start workers with --require-isolation",
-        );
-      }
-      executor = queued;
-    } else {
-      local = await Sandbox.start({
-        workers: sandbox.workers,
-        ...verdictSettings,
-        requireIsolation: sandbox.requireIsolation,
-      });
-      console.error(formatReport(local.isolation));
-      executor = local;
-    }
+    const { executor, queued, local } = await startExecutor(args, sandbox, verdictSettings);
     if (reference)
       console.error(
         "exec: WARNING --reference-verdicts: verdicts come from the solution's own process (forgeable); not a reward",
@@ -184,7 +207,8 @@ export default defineCommand({
         if (!ws.write(`${JSON.stringify(rec)}\n`))
           await new Promise<void>((r) => ws.once("drain", () => r()));
         const now = Date.now();
-        if (now - last > 500 || n === todo.length) {
+        // A log file gets the final counts only: `\r` redraws are noise there.
+        if (process.stderr.isTTY && (now - last > 500 || n === todo.length)) {
           last = now;
           const rate = n / Math.max(0.001, (now - t0) / 1000);
           process.stderr.write(

@@ -58,6 +58,7 @@ export default defineCommand({
     limit: { type: "string", description: "assert: valid cases kept per sample (default 5)" },
     strict: strictArg,
   },
+  // Long: every extract flag is mapped to the library's options here, in one readable place; the work is in extract/.
   async run({ args }) {
     const kind = choice(args.kind, KINDS, "kind") as (typeof KINDS)[number];
     const extract = await import("../../extract/index.js");

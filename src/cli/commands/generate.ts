@@ -99,6 +99,7 @@ export default defineCommand({
       description: "With a CodeT --replay file: its {task_id, prompt} task file",
     },
   },
+  // Long: the flag-to-option mapping for both roles and every replay source sits in one place; sampling is generateSamples().
   async run({ args }) {
     const role = args.role as Role;
     const n = num(args.n, "n", { min: 1, int: true })!;
