@@ -75,6 +75,16 @@ export const sandboxArgs = {
   "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
 } as const;
 
+/** The model-server flags `run` and `synth` share (`generate` spreads them with its own descriptions). */
+export const modelArgs = {
+  "base-url": {
+    type: "string",
+    description: "OpenAI-compatible server for both models (default $OPENAI_BASE_URL)",
+  },
+  "api-key-env": { type: "string", description: "environment variable holding the API key" },
+  retries: numberArg("retries per sample on 429/5xx/timeouts/resets (default 6)", { int: true, min: 0 }),
+} as const;
+
 /** `--strict`: every command that skips bad input lines stops at the first one instead. */
 export const strictArg = { type: "boolean", description: "stop at the first bad input line" } as const;
 
