@@ -1,6 +1,6 @@
 /** Flag parsing and terminal progress shared by the commands (citty hands every flag over as a string). */
 import { CodermError } from "../errors.js";
-import { type EvalInputs, loadEvalInputs } from "../evaluate/eval-inputs.js";
+import { type EvalInputFiles, type EvalInputs, loadEvalInputs } from "../evaluate/eval-inputs.js";
 import { type BadLine, formatBadLine } from "../io/jsonl.js";
 
 export interface NumberFlagOptions {
@@ -167,22 +167,17 @@ export function badLineWarner(max = 5): { onBadLine: (b: BadLine) => void; flush
 }
 
 /** The input flags `coderm eval` and `coderm scale-eval` share, read with bad lines reported as warnings. */
-export async function evalInputsFromFlags(args: {
-  problems?: string;
-  solutions?: string;
-  tests?: string;
-  results?: string;
-  matrix?: string;
-  labels?: string;
-}): Promise<EvalInputs> {
+export async function evalInputsFromFlags(args: Omit<EvalInputFiles, "onBadLine">): Promise<EvalInputs> {
   const warner = badLineWarner();
+  const { problems, solutions, tests, results, matrix, labels } = args;
+  // Picked field by field: citty's args carry every other flag of the command too.
   const inputs = await loadEvalInputs({
-    problems: args.problems,
-    solutions: args.solutions,
-    tests: args.tests,
-    results: args.results,
-    matrix: args.matrix,
-    labels: args.labels,
+    problems,
+    solutions,
+    tests,
+    results,
+    matrix,
+    labels,
     onBadLine: warner.onBadLine,
   });
   warner.flush();
