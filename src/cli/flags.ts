@@ -1,6 +1,6 @@
 /** Flag parsing and terminal progress shared by the commands (citty hands every flag over as a string). */
 import { CodermError } from "../errors.js";
-import { type EvalInputs, loadEvalInputs } from "../evaluate/eval-inputs.js";
+import { type EvalInputFiles, type EvalInputs, loadEvalInputs } from "../evaluate/eval-inputs.js";
 import { type BadLine, formatBadLine } from "../io/jsonl.js";
 
 export interface NumberFlagOptions {
@@ -73,6 +73,16 @@ export const sandboxArgs = {
     "s",
   ),
   "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
+} as const;
+
+/** The model-server flags `run` and `synth` share (`generate` spreads them with its own descriptions). */
+export const modelArgs = {
+  "base-url": {
+    type: "string",
+    description: "OpenAI-compatible server for both models (default $OPENAI_BASE_URL)",
+  },
+  "api-key-env": { type: "string", description: "environment variable holding the API key" },
+  retries: numberArg("retries per sample on 429/5xx/timeouts/resets (default 6)", { int: true, min: 0 }),
 } as const;
 
 /** `--strict`: every command that skips bad input lines stops at the first one instead. */
@@ -157,22 +167,17 @@ export function badLineWarner(max = 5): { onBadLine: (b: BadLine) => void; flush
 }
 
 /** The input flags `coderm eval` and `coderm scale-eval` share, read with bad lines reported as warnings. */
-export async function evalInputsFromFlags(args: {
-  problems?: string;
-  solutions?: string;
-  tests?: string;
-  results?: string;
-  matrix?: string;
-  labels?: string;
-}): Promise<EvalInputs> {
+export async function evalInputsFromFlags(args: Omit<EvalInputFiles, "onBadLine">): Promise<EvalInputs> {
   const warner = badLineWarner();
+  const { problems, solutions, tests, results, matrix, labels } = args;
+  // Picked field by field: citty's args carry every other flag of the command too.
   const inputs = await loadEvalInputs({
-    problems: args.problems,
-    solutions: args.solutions,
-    tests: args.tests,
-    results: args.results,
-    matrix: args.matrix,
-    labels: args.labels,
+    problems,
+    solutions,
+    tests,
+    results,
+    matrix,
+    labels,
     onBadLine: warner.onBadLine,
   });
   warner.flush();

@@ -28,13 +28,21 @@ export async function resolveSubCommand(
   return { cmd, parent, depth, args: cmd.args ? await resolve(cmd.args) : {} };
 }
 
-/** Colour only for a person at a terminal who has not asked for none (https://no-color.org). */
+/** Colour only for a person at a terminal who has not asked for none (https://no-color.org), or on FORCE_COLOR. */
 export function wantsColor(stream: NodeJS.WriteStream): boolean {
-  return stream.isTTY === true && !process.env.NO_COLOR;
+  if (process.env.NO_COLOR) return false;
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== "" && force !== "0") return true;
+  return stream.isTTY === true;
+}
+
+/** `text` as it should reach `stream`: citty's ANSI codes removed unless colour is wanted there. */
+export function forStream(stream: NodeJS.WriteStream, text: string): string {
+  return wantsColor(stream) ? text : stripVTControlCharacters(text);
 }
 
 /** citty's usage text, without ANSI codes when stdout is a file, a pipe or NO_COLOR is set. */
 export async function printUsage(cmd: CommandDef, parent?: CommandDef): Promise<void> {
   const text = await renderUsage(cmd, parent);
-  process.stdout.write(`${wantsColor(process.stdout) ? text : stripVTControlCharacters(text)}\n`);
+  process.stdout.write(`${forStream(process.stdout, text)}\n`);
 }

@@ -54,7 +54,8 @@ async function cli(rawArgs: string[]): Promise<void> {
       console.error(`coderm: ${e.message}`);
       process.exitCode = 1;
     } else if (e instanceof Error && e.name === "CLIError") {
-      console.error(`coderm: ${e.message} (see coderm --help)`);
+      const { forStream } = await import("./help.js");
+      console.error(forStream(process.stderr, `coderm: ${e.message} (see coderm --help)`));
       process.exitCode = 1;
     } else {
       console.error(e);

@@ -13,12 +13,12 @@ const CLI = [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "src/cli/ma
 const work = mkdtempSync(join(tmpdir(), "coderm-flags-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function coderm(args: string[], env: Record<string, string> = {}) {
+function coderm(args: string[], env: Record<string, string> = {}, only = false) {
   const r = spawnSync(process.execPath, [...CLI, ...args], {
     cwd: ROOT,
     encoding: "utf8",
     timeout: 60_000,
-    env: { ...process.env, ...env },
+    env: only ? env : { ...process.env, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -104,12 +104,21 @@ describe("unknown flags", () => {
 });
 
 describe("plain output off a terminal", () => {
+  // A bare environment: a test runner's NODE_ENV=test would make citty drop colour by itself.
+  const bare = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
+
   it("usage text has no ANSI codes when piped, or with NO_COLOR", () => {
-    for (const env of [{}, { NO_COLOR: "1", FORCE_COLOR: "1" }] as Record<string, string>[]) {
-      const r = coderm(["rank", "--help"], env);
+    for (const extra of [{}, { NO_COLOR: "1", FORCE_COLOR: "1" }] as Record<string, string>[]) {
+      const r = coderm(["rank", "--help"], { ...bare, ...extra }, true);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("USAGE coderm rank");
       expect(r.stdout).not.toContain("\u001b[");
     }
+  });
+
+  it("citty's own errors are plain too", () => {
+    const r = coderm(["bogus"], bare, true);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("coderm: Unknown command bogus (see coderm --help)");
   });
 });

@@ -9,7 +9,7 @@ import { formatTable } from "../../report/table.js";
 import { findConfigFile, parseRunConfig, readConfigFile } from "../../run/config.js";
 import { run } from "../../run/run.js";
 import { STRATEGIES } from "../../select/index.js";
-import { numberFlag, sandboxArgs, sandboxFromFlags, untilStopped } from "../flags.js";
+import { modelArgs, numberFlag, sandboxArgs, sandboxFromFlags, untilStopped } from "../flags.js";
 import { type ProgressMode, RunProgress } from "../progress.js";
 
 const num = (value: string | undefined, field: string) => numberFlag(value, field);
@@ -37,13 +37,8 @@ export default defineCommand({
     },
     policy: { type: "string", description: "policy model name (on --base-url)" },
     tester: { type: "string", description: "unit-test model name (on --base-url or --tester-base-url)" },
-    "base-url": {
-      type: "string",
-      description: "OpenAI-compatible server for both models (default $OPENAI_BASE_URL)",
-    },
+    ...modelArgs,
     "tester-base-url": { type: "string", description: "a separate server for the tester" },
-    "api-key-env": { type: "string", description: "environment variable holding the API key" },
-    retries: { type: "string", description: "retries per sample on 429/5xx/timeouts/resets (default 6)" },
     "replay-solutions": {
       type: "string",
       description: "recorded solutions (CodeRM result file) instead of a policy server",
@@ -84,7 +79,7 @@ export default defineCommand({
       if (replay) m.replay = replay;
       if (baseUrl) m.baseUrl = baseUrl;
       if (args["api-key-env"]) m.apiKeyEnv = args["api-key-env"];
-      if (args.retries) m.retries = num(args.retries, "retries");
+      if (args.retries) m.retries = numberFlag(args.retries, "retries", modelArgs.retries.range);
       return Object.keys(m).length > 0 ? m : undefined;
     };
     const flags = sandboxFromFlags(args);

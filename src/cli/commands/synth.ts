@@ -5,7 +5,7 @@
 import { defineCommand } from "citty";
 import { parseSynthConfig } from "../../synth/config.js";
 import { synth } from "../../synth/pipeline.js";
-import { listFlag, numberFlag, sandboxArgs, sandboxFromFlags, untilStopped } from "../flags.js";
+import { listFlag, modelArgs, numberFlag, sandboxArgs, sandboxFromFlags, untilStopped } from "../flags.js";
 import { RunProgress } from "../progress.js";
 
 const model = (args: Record<string, unknown>, role: "teacher" | "weak"): Record<string, unknown> => {
@@ -18,7 +18,7 @@ const model = (args: Record<string, unknown>, role: "teacher" | "weak"): Record<
   if (s("api-key-env")) m.apiKeyEnv = s("api-key-env");
   const j = numberFlag(s("j"), "j", { int: true, positive: true });
   if (j !== undefined) m.concurrency = j;
-  const retries = numberFlag(s("retries"), "retries", { int: true, min: 0 });
+  const retries = numberFlag(s("retries"), "retries", modelArgs.retries.range);
   if (retries !== undefined) m.retries = retries;
   const timeout = numberFlag(s("request-timeout"), "request-timeout", { positive: true });
   if (timeout !== undefined) m.timeout = timeout;
@@ -55,15 +55,10 @@ export default defineCommand({
       type: "string",
       description: "recorded weak solutions: solutions file or CodeT directory",
     },
-    "base-url": {
-      type: "string",
-      description: "OpenAI-compatible server for both models (default $OPENAI_BASE_URL)",
-    },
+    ...modelArgs,
     "teacher-base-url": { type: "string", description: "a separate server for the teacher" },
     "weak-base-url": { type: "string", description: "a separate server for the weak model" },
-    "api-key-env": { type: "string", description: "environment variable holding the API key" },
     j: { type: "string", description: "requests in flight per model (default 8)" },
-    retries: { type: "string", description: "retries per sample on 429/5xx/timeouts/resets (default 6)" },
     "request-timeout": { type: "string", description: "seconds per request (default 600)" },
     store: { type: "string", description: "response cache (default <out>/store.sqlite)" },
     m: { type: "string", description: "unit tests per question (default 10)" },
