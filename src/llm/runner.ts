@@ -1,15 +1,15 @@
 import { setMaxListeners } from "node:events";
 import { CodermError } from "../errors.js";
 import { canonicalJson, requestKey } from "../store/request-key.js";
-import { backoffDelay, DEFAULT_BACKOFF, sleep } from "./backoff.js";
-import { classifyError, RequestFailure } from "./errors.js";
 import type {
   GenerateOptions,
   GenerationJob,
   GenerationSummary,
   JobResult,
   SampleResult,
-} from "./runner-types.js";
+} from "./_runner-types.js";
+import { backoffDelay, DEFAULT_BACKOFF, sleep } from "./backoff.js";
+import { classifyError, RequestFailure } from "./errors.js";
 import { Semaphore } from "./semaphore.js";
 import type { ChatMessage, Role, Sampling } from "./types.js";
 import { PAPER_SAMPLING } from "./types.js";
@@ -21,7 +21,7 @@ export type {
   GenerationSummary,
   JobResult,
   SampleResult,
-} from "./runner-types.js";
+} from "./_runner-types.js";
 
 interface Deferred {
   promise: Promise<SampleResult>;
