@@ -16,6 +16,7 @@ import { nativeRoutes } from "./routes.js";
 import type { ProgramRunner } from "./run-code.js";
 import { SCHEMAS } from "./schemas.js";
 import { type ScoreJob, score } from "./score.js";
+import { SubmitRequest } from "./submit.js";
 import { SuiteStore } from "./suites.js";
 import { VerdictCache } from "./verdict-cache.js";
 
@@ -154,7 +155,7 @@ export function createApp(opts: AppOptions): ServeApp {
 
 function openapi(): Record<string, unknown> {
   const schemas = Object.fromEntries(
-    Object.entries(SCHEMAS).map(([k, s]) => [k, z.toJSONSchema(s, { io: "input" })]),
+    Object.entries({ ...SCHEMAS, SubmitRequest }).map(([k, s]) => [k, z.toJSONSchema(s, { io: "input" })]),
   );
   const post = (ref: string, summary: string) => ({
     post: {
@@ -178,6 +179,7 @@ function openapi(): Record<string, unknown> {
       "/v1/score": post("ScoreRequest", "Score N solutions against M tests and vote"),
       "/v1/reward": post("RewardRequest", "One solution; with group, held until the group is in, then voted"),
       "/get_reward": post("GetRewardRequest", "OpenRLHF remote reward: {rewards, scores, extra_logs}"),
+      "/submit": post("SubmitRequest", "SandboxFusion-compatible submit: stdio or assert provided_data"),
       "/run_code": post("RunCodeRequest", "SandboxFusion-compatible program run"),
       "/healthz": {
         get: { summary: "Liveness and drain state", responses: { "200": { description: "OK" } } },

@@ -1,6 +1,5 @@
 /** The native API (/v1/*) and OpenRLHF's /get_reward, over the server's shared state. */
 import type { Context, Hono } from "hono";
-import { findCodeBlocks } from "../extract/code-blocks.js";
 import type { TestFormat } from "../records.js";
 import type { PairExecutor } from "../sandbox/index.js";
 import { body, HttpError } from "./_http.js";
@@ -9,6 +8,8 @@ import type { ServeMetrics } from "./metrics.js";
 import { type ProgramRunner, runCode } from "./run-code.js";
 import { GetRewardRequest, RewardRequest, RunCodeRequest, ScoreRequest, SuiteRequest } from "./schemas.js";
 import type { ScoreJob, score } from "./score.js";
+import { solutionCode } from "./solution-code.js";
+import { SubmitRequest, submit } from "./submit.js";
 import type { Suite, SuiteStore } from "./suites.js";
 
 export interface RouteCtx {
@@ -26,14 +27,6 @@ export interface RouteCtx {
     work: (s: AbortSignal) => Promise<T>,
   ): Promise<T>;
   run(job: ScoreJob, signal: AbortSignal): ReturnType<typeof score>;
-}
-
-/** A model response → the code to run: its longest ```python block, or the text itself when it has none. */
-export function solutionCode(text: string): string {
-  const blocks = findCodeBlocks(text, "longest");
-  let best: string | undefined;
-  for (const b of blocks) if (best === undefined || b.length > best.length) best = b;
-  return best ?? text;
 }
 
 function resolveTests(
@@ -120,6 +113,14 @@ export function nativeRoutes(app: Hono, ctx: RouteCtx): void {
       }),
     );
     return c.json({ rewards, scores: rewards, extra_logs: { pass_rate: rewards } });
+  });
+
+  app.post("/submit", async (c) => {
+    const req = await body(c, SubmitRequest);
+    const programs = ctx.programs;
+    if (!programs) throw new HttpError(503, "programs are not available on this server");
+    const n = Array.isArray(req.config.provided_data.test) ? req.config.provided_data.test.length : 1;
+    return c.json(await ctx.admitted(c, n, undefined, (signal) => submit(programs, req, signal)));
   });
 
   app.post("/run_code", async (c) => {

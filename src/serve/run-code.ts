@@ -69,6 +69,11 @@ export async function runCode(
     files,
     signal,
   });
+  return toRunCodeResponse(r, opts);
+}
+
+/** One program result in SandboxFusion's response shape. */
+export function toRunCodeResponse(r: ProgramResult, opts: RunCodeOptions = {}): RunCodeResponse {
   const status = runStatus(r, opts);
   const returnCode = r.exitCode ?? (r.signal !== null ? -r.signal : null);
   const ok = status === "Finished" && returnCode === 0;

@@ -149,3 +149,43 @@ describe("coderm serve", () => {
     expect(text).toMatch(/coderm_request_seconds_bucket\{.*route="\/v1\/score"/);
   });
 });
+
+describe("/submit (SandboxFusion)", () => {
+  const stdio = (pairs: [string, string][]) =>
+    pairs.map(([stdin, stdout]) => ({ input: { stdin }, output: { stdout } }));
+  const submit = async (completion: string, provided_data: unknown, extra: Record<string, unknown> = {}) =>
+    (await (
+      await post("/submit", {
+        dataset: "x",
+        id: 7,
+        completion,
+        config: { language: "python", provided_data, extra },
+      })
+    ).json()) as { id: number; accepted: boolean; extracted_code: string; tests: { passed: boolean }[] };
+
+  it("judges stdio cases with SandboxFusion's comparison and stops at the first failure", async () => {
+    const code = "```python\na, b = map(int, input().split())\nprint(a + b)\nprint('Done  ')\n```";
+    const cases = stdio([
+      ["1 2\n", "3\ndone\n"],
+      ["2 2\n", "5\ndone"],
+      ["0 0\n", "0\ndone"],
+    ]);
+    const first = await submit(code, { test: cases });
+    expect(first).toMatchObject({ id: 7, accepted: false, extracted_code: expect.stringMatching(/^a, b/) });
+    expect(first.tests.map((t) => t.passed)).toEqual([true, false]);
+    const all = await submit(code, { test: JSON.stringify(cases) }, { run_all_cases: true });
+    expect(all.tests.map((t) => t.passed)).toEqual([true, false, true]);
+    const ok = await submit("print(0.1 + 0.2)", { test: stdio([["", "0.3"]]) });
+    expect(ok.accepted).toBe(true);
+  });
+
+  it("runs assert code after the completion, with check(entry_point)", async () => {
+    const check = "def check(candidate):\n    assert candidate(2) == 4\n";
+    expect((await submit("def sq(x):\n    return x * x", { test: check, entry_point: "sq" })).accepted).toBe(
+      true,
+    );
+    expect(
+      (await submit("def sq(x):\n    return x + x + 1", { test: check, entry_point: "sq" })).accepted,
+    ).toBe(false);
+  });
+});
