@@ -32,6 +32,8 @@ export interface AppOptions {
   /** Largest request body in bytes (default 32 MiB). */
   maxBodyBytes?: number;
   memoryStatus?: boolean;
+  /** SQLite file keeping registered suites across restarts (default: memory only). */
+  store?: string;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -40,6 +42,8 @@ export interface ServeApp {
   metrics: ServeMetrics;
   /** Refuse new work with 503 from now on (SIGTERM); requests already admitted finish. */
   drain(): void;
+  /** Close the suite store's SQLite file (after the last request). */
+  closeStore(): void;
   readonly queuedPairs: number;
   /** Requests being handled right now. */
   readonly inFlight: number;
@@ -135,8 +139,9 @@ export function createApp(opts: AppOptions): ServeApp {
     c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
   );
 
+  const suites = new SuiteStore(opts.store);
   const barrier = new GroupBarrier((job) => run(job, AbortSignal.timeout(opts.deadlineMs ?? 300_000)));
-  nativeRoutes(app, { ...opts, executor, suites: new SuiteStore(), barrier, metrics, admitted, run });
+  nativeRoutes(app, { ...opts, executor, suites, barrier, metrics, admitted, run });
 
   return {
     app,
@@ -144,6 +149,7 @@ export function createApp(opts: AppOptions): ServeApp {
     drain: () => {
       draining = true;
     },
+    closeStore: () => suites.close(),
     get queuedPairs() {
       return queued;
     },

@@ -43,6 +43,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         // close() waits for every socket; idle keep-alive ones would hold it forever.
         if ("closeIdleConnections" in server) server.closeIdleConnections();
       });
+      built.closeStore();
     },
   };
 }

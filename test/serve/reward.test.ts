@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../src/sandbox/index.js";
 import { type RunningServer, startServer } from "../../src/serve/index.js";
@@ -107,5 +110,31 @@ describe("/v1/suites, /v1/reward and /get_reward", () => {
     expect(r.json.extra_logs).toBeDefined();
     const bad = await post("/get_reward", { query: ["x"], labels: ["not a suite"] });
     expect(bad).toMatchObject({ status: 400, json: { error: expect.stringMatching(/^labels\.0: /) } });
+  });
+});
+
+describe("--store", () => {
+  it("keeps registered suites across a restart", async () => {
+    const store = join(mkdtempSync(join(tmpdir(), "coderm-store-")), "suites.sqlite");
+    const first = await startServer({ executor: sb, programs: sb, port: 0, store });
+    const id = (
+      (await (
+        await fetch(`${first.url}/v1/suites`, {
+          method: "POST",
+          body: JSON.stringify({ tests: TESTS, format: "assert" }),
+        })
+      ).json()) as { suite_id: string }
+    ).suite_id;
+    await first.close();
+    const second = await startServer({ executor: sb, programs: sb, port: 0, store });
+    try {
+      const r = await fetch(`${second.url}/v1/score`, {
+        method: "POST",
+        body: JSON.stringify({ suite_id: id, solutions: [RIGHT], strategy: "pass-rate" }),
+      });
+      expect(((await r.json()) as { matrix: number[][] }).matrix).toEqual([[1, 1, 1]]);
+    } finally {
+      await second.close();
+    }
   });
 });

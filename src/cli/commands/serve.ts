@@ -36,6 +36,7 @@ export default defineCommand({
       description:
         "Execute pairs on coderm workers through Redis (redis://host:port[,…]); /run_code stays local",
     },
+    store: { type: "string", description: "SQLite file that keeps registered suites across restarts" },
     "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
   },
   async run({ args }) {
@@ -62,6 +63,7 @@ export default defineCommand({
       maxQueuedPairs: numberFlag(args["max-queued-pairs"], "max-queued-pairs", { int: true, min: 1 }),
       deadlineMs: deadline === undefined ? undefined : Math.round(deadline * 1000),
       memoryStatus: Boolean(args["memory-status"]),
+      store: args.store,
       log: (entry) => console.log(JSON.stringify({ t: new Date().toISOString(), ...entry })),
     });
     console.error(`serve: listening on ${server.url}${args.queue ? ` (pairs through ${args.queue})` : ""}`);
