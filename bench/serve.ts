@@ -10,13 +10,13 @@
  *   npm run bench:serve -- [--tasks 40] [--requests 128] [--workers 2] [--clients 64] [--cases 400]
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
-import { gunzipSync } from "node:zlib";
+import { loadBenchmark } from "../src/problems/evalplus.js";
 import { Sandbox } from "../src/sandbox/index.js";
 import { startServer } from "../src/serve/index.js";
 
@@ -39,25 +39,12 @@ const CASES = Number(values.cases);
 const PY = "/usr/bin/python3";
 const load = () => loadavg()[0]!.toFixed(2);
 
-interface Task {
-  task_id: string;
-  prompt: string;
-  entry_point: string;
-  canonical_solution: string;
-  test: string;
-  base_input: unknown[][];
-}
-const tasks = gunzipSync(readFileSync("vendor/evalplus/HumanEvalPlus-v0.1.10.jsonl.gz"))
-  .toString()
-  .split("\n")
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as Task)
-  .slice(0, TASKS);
+const tasks = (await loadBenchmark("humaneval+")).records.slice(0, TASKS);
 
 /** One /v1/score request per problem instance: [right, wrong] x the check()'s asserts. */
 const requests = Array.from({ length: REQUESTS }, (_, r) => {
   const t = tasks[r % tasks.length]!;
-  const asserts = t.test
+  const asserts = (t.test ?? "")
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => l.startsWith("assert candidate"))
@@ -67,7 +54,7 @@ const requests = Array.from({ length: REQUESTS }, (_, r) => {
   return {
     format: "assert" as const,
     strategy: "coderm-vote" as const,
-    solutions: [t.prompt + t.canonical_solution + salt, `${t.prompt}    return None${salt}`],
+    solutions: [t.prompt + (t.canonical_solution ?? "") + salt, `${t.prompt}    return None${salt}`],
     tests: asserts.map((a) => [a]),
   };
 }).filter((q) => q.tests.length > 0);
@@ -156,8 +143,8 @@ console.log(`  ratio /v1/score / exec: ${(scoreRate / execRate).toFixed(2)}x (go
 const main = (e: string) => `\nimport json\nargs = json.loads(input())\nprint(repr(${e}(*args)))\n`;
 const cases = tasks
   .flatMap((t) =>
-    t.base_input.map((a) => ({
-      code: t.prompt + t.canonical_solution + main(t.entry_point),
+    (t.base_input ?? []).map((a) => ({
+      code: t.prompt + (t.canonical_solution ?? "") + main(t.entry_point),
       stdin: JSON.stringify(a),
     })),
   )

@@ -1,21 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadBenchmark } from "../../src/problems/evalplus.js";
 import { Sandbox } from "../../src/sandbox/index.js";
 import { type RunningServer, startServer } from "../../src/serve/index.js";
-
-interface HumanEvalPlus {
-  task_id: string;
-  prompt: string;
-  entry_point: string;
-  canonical_solution: string;
-  test: string;
-  base_input: unknown[][];
-}
 
 let sb: Sandbox;
 let srv: RunningServer;
@@ -35,24 +26,19 @@ const stdinMain = (entry: string) =>
 
 /** Real HumanEval+ tasks in both forms; the stdin form's expected outputs come from the canonical program. */
 async function tasks(ids: string[]) {
-  const rows = gunzipSync(readFileSync("vendor/evalplus/HumanEvalPlus-v0.1.10.jsonl.gz"))
-    .toString()
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as HumanEvalPlus)
-    .filter((r) => ids.includes(r.task_id));
+  const rows = (await loadBenchmark("humaneval+")).records.filter((r) => ids.includes(r.task_id));
   return Promise.all(
     rows.map(async (r) => {
-      const right = r.prompt + r.canonical_solution;
+      const right = r.prompt + (r.canonical_solution ?? "");
       const wrong = `${r.prompt}    return None\n`;
-      const inputs = r.base_input.slice(0, 4).map((a) => JSON.stringify(a));
+      const inputs = (r.base_input ?? []).slice(0, 4).map((a) => JSON.stringify(a));
       const outputs = await Promise.all(
         inputs.map(
           async (stdin) => (await sb.runProgram({ code: right + stdinMain(r.entry_point), stdin })).stdout,
         ),
       );
       const tests = [
-        `import unittest\n${r.test}\nclass TestCheck(unittest.TestCase):\n    def test_check(self):\n        check(${r.entry_point})\n`,
+        `import unittest\n${r.test ?? ""}\nclass TestCheck(unittest.TestCase):\n    def test_check(self):\n        check(${r.entry_point})\n`,
       ];
       return {
         prompt: r.prompt,
