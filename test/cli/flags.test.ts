@@ -121,4 +121,18 @@ describe("plain output off a terminal", () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe("coderm: Unknown command bogus (see coderm --help)");
   });
+
+  it("exec into a log: one isolation line, no per-layer report, no \\r progress", () => {
+    const pairs = join(work, "log-pairs.jsonl");
+    writeFileSync(
+      pairs,
+      `${JSON.stringify({ id: 1, solution: "x = 1", test: "assert x == 1", format: "assert" })}\n`,
+    );
+    const r = coderm(["exec", "--pairs", pairs, "--out", join(work, "log-out.jsonl"), "--workers", "1"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/sandbox isolation:/g)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/^ {2}(ok|MISSING) /m);
+    expect(r.stderr).not.toContain("\r");
+    expect(r.stderr).toContain("exec: 1 pass");
+  });
 });

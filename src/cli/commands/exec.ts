@@ -10,14 +10,9 @@ import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
 import { type QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
+import { isolationLine } from "../../report/isolation.js";
 import { lockFile } from "../../run/lock.js";
-import {
-  formatReport,
-  type PairExecutor,
-  type PairInput,
-  Sandbox,
-  type SandboxOptions,
-} from "../../sandbox/index.js";
+import { type PairExecutor, type PairInput, Sandbox, type SandboxOptions } from "../../sandbox/index.js";
 import {
   assertTimeoutArg,
   numberArg,
@@ -111,7 +106,7 @@ async function startExecutor(
     ...verdictSettings,
     requireIsolation: sandbox.requireIsolation,
   });
-  console.error(formatReport(local.isolation));
+  console.error(isolationLine(local.isolation));
   return { executor: local, local };
 }
 

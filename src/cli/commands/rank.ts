@@ -8,7 +8,7 @@ import { CodermError } from "../../errors.js";
 import { readSolutionsFile, readTestsFile } from "../../extract/sample-files.js";
 import { type BadLine, formatBadLine, writeJsonl } from "../../io/jsonl.js";
 import { readPairResults } from "../../matrix/results-io.js";
-import { formatReport } from "../../sandbox/index.js";
+import { isolationLine } from "../../report/isolation.js";
 import { isStrategyName, STRATEGIES } from "../../select/index.js";
 import { rank } from "../../select/rank.js";
 import { sandboxArgs, sandboxFromFlags, strictArg } from "../flags.js";
@@ -65,7 +65,7 @@ export default defineCommand({
       {
         strategy: args.strategy,
         resultsFile: args["save-results"],
-        onIsolation: (r) => console.error(formatReport(r)),
+        onIsolation: (r) => console.error(isolationLine(r)),
         sandbox: {
           ...sandbox,
           onProgress: (done, total) => {

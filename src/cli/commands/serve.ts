@@ -5,7 +5,8 @@
 import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { QueueSet } from "../../queue/index.js";
-import { formatReport, type PairExecutor, Sandbox } from "../../sandbox/index.js";
+import { isolationLine } from "../../report/isolation.js";
+import { type PairExecutor, Sandbox } from "../../sandbox/index.js";
 import { startServer } from "../../serve/index.js";
 import { numberFlag } from "../flags.js";
 
@@ -46,7 +47,7 @@ export default defineCommand({
     const deadline = numberFlag(args["deadline-seconds"], "deadline-seconds", { positive: true });
     // Programs always run here: the queue carries pairs only. One worker is enough for them with --queue.
     const local = await Sandbox.start({ workers: args.queue ? 1 : workers });
-    console.error(formatReport(local.isolation));
+    console.error(isolationLine(local.isolation));
     let executor: PairExecutor = local;
     if (args.queue) {
       executor = await QueueSet.connect(args.queue, {

@@ -6,7 +6,7 @@
 import { tmpdir } from "node:os";
 import { defineCommand } from "citty";
 import { ShardWorker } from "../../queue/index.js";
-import { formatReport } from "../../sandbox/index.js";
+import { isolationLine } from "../../report/isolation.js";
 import { numberFlag, sandboxArgs } from "../flags.js";
 
 export default defineCommand({
@@ -55,7 +55,7 @@ export default defineCommand({
       verbose: Boolean(args.verbose),
       log,
     });
-    console.error(formatReport(w.isolation));
+    console.error(isolationLine(w.isolation));
     log(
       `worker ${w.name}: taking shards from '${w.queue}' at ${args.redis.replace(/:[^:@/]*@/, ":***@")}, ${w.slots} at once; sandbox scratch under ${tmpdir()}`,
     );
