@@ -17,7 +17,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { indexSamples, loadCodetData, planPairs } from "../src/index.js";
+import { loadCodetData } from "../src/index.js";
+import { indexSamples, planPairs } from "../src/matrix/pairs.js";
 import { QueueExecutor, type ShardRunner, ShardWorker } from "../src/queue/index.js";
 import { groupPairs, packShards, profileKey, profileOf, shardData } from "../src/queue/shards.js";
 

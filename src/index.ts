@@ -1,218 +1,149 @@
 /**
- * The public API of coderm. Everything a library user needs is re-exported here, stage by stage.
+ * The public API of coderm: the names a user needs to run the loop, or one stage of it, from TypeScript.
+ * Every name is written out (no `export *`) so this file is the whole contract; anything else in `src/` is
+ * internal and may change. `test/api.test.ts` imports every name listed here.
+ *
+ * @example
+ * ```ts
+ * import { parseRunConfig, run } from "coderm";
+ * const out = await run(parseRunConfig({}, { benchmark: "humaneval", codet: "vendor/codet", out: "runs/x" }));
+ * console.log(out.summary);
+ * ```
  */
 
-export * from "./benchmarks/index.js";
+// ── Benchmarks: one descriptor per benchmark in one registry; every --benchmark choice comes from it.
+export {
+  type BenchmarkDef,
+  type BenchmarkLoadOptions,
+  benchmarkNames,
+  getBenchmark,
+  type LabelSpec,
+  type LoadedProblems,
+  registerBenchmark,
+  resolveProblems,
+} from "./benchmarks/index.js";
+// ── Errors: one class with a machine-readable code; the CLI prints these as one line.
 export { CodermError, type ErrorCode, isCodermError } from "./errors.js";
-// Evaluation summary (`coderm eval`) and reports: JSON, Markdown tables, self-contained HTML + SVG charts.
+// ── Evaluation: best-of-N curves, pass@k, test quality, over a run's files.
+export { type EvalSummary, type EvaluateOptions, evaluate, loadEvalInputs } from "./evaluate/index.js";
+export { type LabelSamplesOptions, labelSamples } from "./evaluate/label-samples.js";
+export { bestOfN, meanPassAtK, passAtK } from "./evaluate/metrics/index.js";
+export { extractCode } from "./extract/code-blocks.js";
+export { extractAssertCases } from "./extract/codet.js";
+export { type CodetData, loadCodetData } from "./extract/codet-data.js";
+// ── Extraction: code blocks, unittest classes and CodeT asserts out of model responses.
+/**
+ * Load the tree-sitter Python parser; call once before `extractCode`, `extractUnitTest` or
+ * `samplesFromResponses`.
+ */
+export { initPython } from "./extract/python-parser.js";
+export { samplesFromResponses } from "./extract/samples.js";
+export { extractUnitTest } from "./extract/unit-test.js";
+// ── Files: one JSONL reader and writer (gzip-aware); bad lines are reported as `file:line: reason`.
+export { type BadLine, type ReadOptions, readJsonl, writeJsonl } from "./io/jsonl.js";
+// ── Generation: OpenAI-compatible providers, retries, resumable sampling.
+export { providerFor, resolveModelConfig } from "./llm/config.js";
 export {
-  type BestOfNPoint,
-  DEFAULT_STRATEGIES,
-  EVAL_SUMMARY_SCHEMA,
-  type EvalInputFiles,
-  type EvalInputs,
-  type EvalSummary,
-  type EvaluateOptions,
-  evaluate,
-  type FeaturedMatrix,
-  loadEvalInputs,
-  type ProblemDetail,
-  type QualityRates,
-  type StrategyResult,
-  type TestQualitySummary,
-} from "./evaluate/index.js";
-export { groundTruthKey, type LabelSamplesOptions, labelSamples } from "./evaluate/label-samples.js";
-// Ground-truth labels (EvalPlus, HumanEval check, CodeT): jobs for the sandbox's `labels` kind.
-export * from "./evaluate/labels/index.js";
-// Selection (strategies over a PassMatrix) and metrics (pass@k, vanilla, best-of-n, test quality).
-export * from "./evaluate/metrics/index.js";
-export { type CodetData, type CodetDataOptions, loadCodetData, splitCases } from "./extract/codet-data.js";
-// Extraction: code blocks, unittest classes, CodeT assert cases (call `await initPython()` first).
-export * from "./extract/index.js";
-export {
-  embeddedSolutions,
-  readSolutionsFile,
-  readTestsFile,
-  type SampleFileFormat,
-  type SampleFileOptions,
-} from "./extract/sample-files.js";
-export {
-  type BadLine,
-  formatBadLine,
-  type ReadOptions,
-  type ReadResult,
-  readJsonl,
-  writeJsonl,
-} from "./io/jsonl.js";
-// Generation: providers (OpenAI-compatible server, replay), retries, concurrency, resumable sampling.
-export {
-  type BackoffOptions,
-  backoffDelay,
-  DEFAULT_BACKOFF,
-  type FailureKind,
-  fenced,
-  formatSummary as formatGenerationSummary,
-  type GenerateOptions,
-  type GenerationEvent,
-  type GenerationJob,
-  type GenerationSummary,
-  generate,
-  generationKey,
-  type JobResult,
-  type LoadReplayOptions,
-  loadReplay,
-  type ModelConfigInput,
-  ModelConfigSchema,
+  type ModelConfig,
   OpenAIProvider,
-  type OpenAIProviderOptions,
-  PAPER_SAMPLING,
-  type ProgressReporter,
   type Provider,
-  type ProviderChoice,
-  type ProviderRequest,
-  type ProviderResponse,
-  parseRetryAfter,
-  progressBar,
-  providerFor,
-  type ReplayData,
   ReplayProvider,
-  RequestFailure,
-  type ResolvedModelConfig,
-  ROLES,
   type Role,
-  resolveModelConfig,
-  type SampleResult,
   type Sampling,
-  samplingOf,
 } from "./llm/index.js";
-export {
-  type Cell,
-  indexSamples,
-  matricesFrom,
-  outcomeToResult,
-  pairId,
-  parsePairId,
-  planPairs,
-  readDoneResults,
-  runPairs,
-  validTests,
-} from "./matrix/pairs.js";
-export { type PassMatrices, PassMatrix, testMask } from "./matrix/pass-matrix.js";
-// Problems and interop formats (EvalPlus, HumanEval, CodeRM, CodeT, LiveCodeBench) and pass-matrix files.
-export {
-  hexToRow,
-  type MatrixSize,
-  type PassMatricesSummary,
-  type PassMatrixLine,
-  passMatrixToLine,
-  type ReadPassMatricesOptions,
-  type ReadPassMatricesResult,
-  readPassMatrices,
-  readPassMatrixFile,
-  rowToHex,
-  writePassMatrices,
-} from "./matrix/results-io.js";
-export * from "./problems/index.js";
-// Prompts: the paper's unit-test prompt and per-benchmark solution prompts (byte-exact with CodeRM's files).
-export {
-  buildPrompts,
-  buildSolutionPrompt,
-  buildUnitTestPrompt,
-  formatPromptRecord,
-  functionFormStarter,
-  humanEvalQuestion,
-  liveCodeBenchProblemsFromPrompts,
-  liveCodeBenchQuestion,
-  mbppQuestion,
-  type PromptRecord,
-  PromptRecordSchema,
-  parseLiveCodeBenchSolutionPrompt,
-  parseUnitTestPrompt,
-  pythonJsonDumps,
-  solutionPromptText,
-  unitTestPromptText,
-  unitTestQuestion,
-} from "./prompts/index.js";
-// Scale-out: the same pairs on many machines through BullMQ on Redis (`coderm worker`, `--queue`).
-export {
-  checkRedis,
-  QueueExecutor,
-  type QueueExecutorOptions,
-  type QueueRunStats,
-  QueueSet,
-  ShardWorker,
-  type ShardWorkerOptions,
-  type WorkerInfo,
-} from "./queue/index.js";
-export * from "./records.js";
-// Reports: JSON, Markdown tables, self-contained HTML + SVG charts (render an EvalSummary).
-export {
-  type HeatmapOptions,
-  heatmap,
-  type LineChartOptions,
-  type LineSeries,
-  lineChart,
-  parseSummary,
-  renderHtml,
-  renderJson,
-  renderMarkdown,
-} from "./report/index.js";
+export { generate } from "./llm/runner.js";
+export { readDoneResults } from "./matrix/pairs.js";
+// ── Pass matrices: who passes what, and the files that hold them.
+export { PassMatrix } from "./matrix/pass-matrix.js";
+export { readPassMatrices, writePassMatrices } from "./matrix/results-io.js";
+// ── Problems and interop formats.
+export { loadBenchmark, readEvalPlusProblems } from "./problems/evalplus.js";
+export { readEvalPlusSamples } from "./problems/evalplus-samples.js";
+// ── Prompts: the paper's unit-test prompt and the per-benchmark solution prompts.
+export { buildSolutionPrompt } from "./prompts/solution.js";
+export { buildUnitTestPrompt } from "./prompts/unit-test.js";
+// ── Scale-out: the same pairs on many machines through BullMQ on Redis.
+export { QueueSet, ShardWorker } from "./queue/index.js";
+export type {
+  Label,
+  PairResult,
+  Problem,
+  SolutionSample,
+  TestFormat,
+  UnitTestSample,
+  Verdict,
+} from "./records.js";
+// ── Reports: Markdown, self-contained HTML, the terminal table.
+export { renderHtml } from "./report/html.js";
+export { renderMarkdown } from "./report/markdown.js";
 export { formatTable } from "./report/table.js";
-// The whole loop: run() (resumable run directory), rank(), configs (RunConfigSchema), CodeT replay data.
-export * from "./run/index.js";
-// Sandbox: execute untrusted (solution, test) pairs in isolated warm Python workers; verdicts per pair.
+// ── The whole loop.
+/**
+ * Validate a run config (file values overlaid by flag values); a bad field is one `CodermError`
+ * naming it.
+ *
+ * @example
+ * ```ts
+ * const config = parseRunConfig(await readConfigFile("coderm.config.json"), { limit: 3 });
+ * ```
+ */
+export { parseRunConfig, type RunConfig, type RunConfigInput, readConfigFile } from "./run/config.js";
+export { generateSamples } from "./run/generate.js";
+export { Ledger } from "./run/ledger.js";
+/**
+ * Stages as data: `runStages` owns fingerprints, skip/resume, stale outputs and the ledger for a list
+ * of `Stage` records (see docs/architecture.md "Adding a stage").
+ */
+export { type PipelineEvent, runStages, type Stage } from "./run/pipeline.js";
+/**
+ * Run the paper's loop in a resumable run directory: sample N solutions and M tests, execute every
+ * pair, vote, and report. Rerunning the same config skips finished stages.
+ *
+ * @example
+ * ```ts
+ * const out = await run(config, { onEvent: (e) => console.error(e), signal: AbortSignal.timeout(60_000) });
+ * console.log(out.files.reportHtml, out.summary);
+ * ```
+ */
+export { type RunHooks, type RunOutput, run } from "./run/run.js";
+/**
+ * Execute untrusted (solution, test) pairs in isolated warm Python workers, one verdict per pair.
+ *
+ * @example
+ * ```ts
+ * const sb = await Sandbox.start({ workers: 2, timeout: 1 });
+ * for await (const o of sb.run(pairs, { signal })) console.log(o.id, o.verdict);
+ * await sb.close();
+ * // or, for a one-off batch: const outcomes = await execute(pairs);
+ * ```
+ */
 export {
-  type CallOutcome,
   execute,
-  formatReport as formatIsolationReport,
-  type IsolationLayer,
-  type IsolationReport,
   type PairExecutor,
   type PairInput,
   type PairOutcome,
-  type ProgramCaseResult,
-  type ProgramCasesRequest,
   type ProgramRequest,
   type ProgramResult,
-  type ProgramStatus,
-  type PrunedResult,
-  type PruneGrid,
-  probeBwrap,
-  runPruned,
   Sandbox,
   type SandboxOptions,
 } from "./sandbox/index.js";
-// Dynamic scaling: budget allocation (greedy/equal), difficulty predictors + calibration, online
-// stopping (OnlineAllocator) and the scale-eval simulation (`coderm scale-eval`).
-export * from "./scaling/index.js";
-export * from "./select/index.js";
+// ── Dynamic scaling: per-problem test budgets and online stopping.
+export { OnlineAllocator, scaleEval } from "./scaling/index.js";
+// ── Selection: strategies over a PassMatrix.
+export { codermVote, codet, select } from "./select/index.js";
+/**
+ * Choose each task's best solution from solutions, tests and (given or computed) pair results.
+ *
+ * @example
+ * ```ts
+ * const { selected } = await rank({ solutions, tests }, { strategy: "coderm-vote" });
+ * ```
+ */
 export { type RankInput, type RankOptions, type RankOutput, rank, type Selected } from "./select/rank.js";
-// Store: SQLite (WAL) response cache and run records; stages add tables through their own migrations.
-export {
-  type CachedResponse,
-  canonicalJson,
-  LLM_MIGRATIONS,
-  type Migration,
-  type OpenStoreOptions,
-  openStore,
-  ResponseCache,
-  registerMigrations,
-  requestKey,
-  type SqliteDb,
-  Store,
-} from "./store/index.js";
-// Training data for a unit-test model: coderm synth (readers, mutants, scores, exports).
-export { parseSynthConfig, type SynthConfig, SynthConfigSchema } from "./synth/config.js";
-export { type ExportItem, synthPrompt, writeExports } from "./synth/export.js";
-export { generateMutants, type Mutant, type MutantOptions, type MutantSet } from "./synth/mutants.js";
-export { MUTATION_OPERATORS, type MutationOperator } from "./synth/mutation-operators.js";
-export { SYNTH_FILES, type SynthOutput, synth } from "./synth/pipeline.js";
-export {
-  QUESTION_FORMATS,
-  type QuestionFormat,
-  readQuestions,
-  type SynthQuestion,
-} from "./synth/questions.js";
-export type { SynthSummary } from "./synth/summary.js";
-export { Rng } from "./util/rng.js";
+export { type Ranking, STRATEGIES, type StrategyName } from "./select/types.js";
+// ── Store: SQLite (WAL) for the response cache and run records.
+export { openStore } from "./store/index.js";
+// ── Training data for a unit-test model (`coderm synth`).
+export { parseSynthConfig, type SynthConfig } from "./synth/config.js";
+export { synth } from "./synth/pipeline.js";
 export { VERSION } from "./version.js";

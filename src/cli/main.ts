@@ -3,7 +3,7 @@
  * The `coderm` binary. citty (unjs) parses flags and renders help; we wrap its runner so that user
  * errors (CodermError, bad flags) print one line and exit 1 while bugs keep their stack.
  */
-import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { type CommandDef, defineCommand, runCommand } from "citty";
 import { isCodermError } from "../errors.js";
 import { VERSION } from "../version.js";
 
@@ -29,29 +29,33 @@ export const main = defineCommand({
     run: load("run"),
     synth: load("synth"),
     "scale-eval": load("scale-eval"),
+    serve: load("serve"),
     worker: load("worker"),
   },
 });
 
 async function cli(rawArgs: string[]): Promise<void> {
   try {
-    if (rawArgs.includes("--help") || rawArgs.includes("-h") || rawArgs.length === 0) {
-      const { resolveSubCommandForHelp } = await import("./help.js");
-      const [cmd, parent] = await resolveSubCommandForHelp(main, rawArgs);
-      await showUsage(cmd, parent);
-      return;
-    }
     if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
       console.log(VERSION);
       return;
     }
+    const { resolveSubCommand, printUsage } = await import("./help.js");
+    const { cmd, parent, depth, args } = await resolveSubCommand(main, rawArgs);
+    if (rawArgs.includes("--help") || rawArgs.includes("-h") || rawArgs.length === 0) {
+      await printUsage(cmd, parent);
+      return;
+    }
+    const { checkFlags } = await import("./check-flags.js");
+    checkFlags(args, rawArgs.slice(depth));
     await runCommand(main, { rawArgs });
   } catch (e) {
     if (isCodermError(e)) {
       console.error(`coderm: ${e.message}`);
       process.exitCode = 1;
     } else if (e instanceof Error && e.name === "CLIError") {
-      console.error(`coderm: ${e.message} (see coderm --help)`);
+      const { forStream } = await import("./help.js");
+      console.error(forStream(process.stderr, `coderm: ${e.message} (see coderm --help)`));
       process.exitCode = 1;
     } else {
       console.error(e);

@@ -42,6 +42,7 @@ function sizesByTask(records: ReadonlyArray<{ task_id: string; index: number }>)
   return out;
 }
 
+// Long: each input file kind (problems, samples, results, matrix, labels) is one short step over shared notes and maps.
 export async function loadEvalInputs(files: EvalInputFiles): Promise<EvalInputs> {
   const notes: string[] = [];
   const bad: BadLine[] = [];

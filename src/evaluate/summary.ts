@@ -88,6 +88,7 @@ function std(values: ArrayLike<number>): number {
  * Compute the summary. `labels` may be empty (or miss problems): metrics that need ground truth are
  * then computed over the labelled problems only, or skipped with a note.
  */
+// Long: one pass that fills each section of the summary from the same matrices and labels (sections are short blocks over shared locals).
 export function evaluate(
   matrices: ReadonlyMap<string, PassMatrix>,
   labels: ReadonlyMap<string, ReadonlyArray<boolean>>,

@@ -6,7 +6,7 @@
  * is the parity oracle.
  */
 
-import { pyStrip } from "./py-text.js";
+import { pyStrip } from "./_py-text.js";
 import { compileError } from "./python-checks.js";
 import type { Rejection } from "./types.js";
 

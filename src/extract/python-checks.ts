@@ -19,8 +19,8 @@
  * reject valid code (a slice inside an annotation, `for x \nin y` inside brackets).
  */
 import type { Node } from "web-tree-sitter";
+import { pos, python3NodeError } from "./_python3-rules.js";
 import { clip, firstSyntaxError, withPythonTree } from "./python-parser.js";
-import { pos, python3NodeError } from "./python3-rules.js";
 
 /** Why CPython would refuse to compile `source`, or undefined when it compiles. */
 export function compileError(source: string): string | undefined {

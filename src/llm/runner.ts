@@ -1,15 +1,15 @@
 import { setMaxListeners } from "node:events";
 import { CodermError } from "../errors.js";
 import { canonicalJson, requestKey } from "../store/request-key.js";
-import { backoffDelay, DEFAULT_BACKOFF, sleep } from "./backoff.js";
-import { classifyError, RequestFailure } from "./errors.js";
 import type {
   GenerateOptions,
   GenerationJob,
   GenerationSummary,
   JobResult,
   SampleResult,
-} from "./runner-types.js";
+} from "./_runner-types.js";
+import { backoffDelay, DEFAULT_BACKOFF, sleep } from "./backoff.js";
+import { classifyError, RequestFailure } from "./errors.js";
 import { Semaphore } from "./semaphore.js";
 import type { ChatMessage, Role, Sampling } from "./types.js";
 import { PAPER_SAMPLING } from "./types.js";
@@ -21,7 +21,7 @@ export type {
   GenerationSummary,
   JobResult,
   SampleResult,
-} from "./runner-types.js";
+} from "./_runner-types.js";
 
 interface Deferred {
   promise: Promise<SampleResult>;
@@ -59,6 +59,7 @@ export function generationKey(
  * that still fails is returned with `text: null` and an error; the run itself only throws for failures no
  * retry can fix for any request (bad credentials, unknown model).
  */
+// Long: one run's shared state (slots, in-flight map, cache, fatal abort, summary) lives in this closure, and its helpers (fill, finish) close over it.
 export async function generate(
   jobs: GenerationJob[],
   options: GenerateOptions,
@@ -107,6 +108,7 @@ export async function generate(
   };
 
   /** Ask for `indices` of one job, retrying until each has a non-empty answer or retries run out. */
+  // Long: the retry loop of one request keeps its slot bookkeeping, backoff and cache writes together so a retry cannot lose a slot.
   async function fill(job: GenerationJob, key: string, indices: number[], slots: Map<number, Deferred>) {
     let pending = indices;
     let attempt = 0;

@@ -17,6 +17,7 @@ export class PickleError extends Error {
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Decode a pickle holding exactly one str (returned as string) or bytes (returned as Uint8Array). */
+// Long: a single opcode-dispatch loop over one DataView cursor (a pickle machine is one switch).
 export function unpickleString(data: Uint8Array): string | Uint8Array {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const stack: Array<string | Uint8Array> = [];

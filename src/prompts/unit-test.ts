@@ -1,7 +1,7 @@
 import { CodermError } from "../errors.js";
 import type { Benchmark, Problem } from "../records.js";
+import { collapseWhitespace, pyFind, pySlice, rstripChars, stripChars } from "./_py-str.js";
 import { type PromptRecord, userPrompt } from "./prompt-record.js";
-import { collapseWhitespace, pyFind, pySlice, rstripChars, stripChars } from "./py-str.js";
 import { liveCodeBenchParts } from "./solution.js";
 import {
   LCB_UT_FORMAT_LINE,

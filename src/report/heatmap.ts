@@ -32,6 +32,7 @@ const LEGEND_COLUMN = 190;
 
 export const HEATMAP_COLOURS = { pass: "#59a14f", fail: "#e15759", missing: "#d4d4d4" } as const;
 
+// Long: one SVG built top to bottom; the layout numbers computed first are used by every part after them.
 export function heatmap(o: HeatmapOptions): string {
   const n = o.rows.length;
   const m = o.rows.reduce((a, r) => Math.max(a, r.length), 0);

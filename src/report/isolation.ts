@@ -5,7 +5,7 @@ import type { IsolationReport } from "../sandbox/index.js";
  * missing layers (the part a user must act on). `coderm doctor` prints the full per-layer report.
  */
 export function isolationLine(r: IsolationReport): string {
-  if (r.level === "strong") return `sandbox isolation: strong (python ${r.python})`;
+  if (r.level === "strong") return `sandbox isolation: STRONG (python ${r.python})`;
   const missing = Object.entries(r.layers)
     .filter(([, l]) => !l.ok)
     .map(([k]) => k);

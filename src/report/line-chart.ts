@@ -41,6 +41,7 @@ export interface LineChartOptions {
 const MARGIN = { top: 36, right: 180, bottom: 52, left: 64 };
 
 /** Render the chart as an `<svg>` element string. Series with no finite points are listed in the legend only. */
+// Long: one SVG built top to bottom (axes, bands, series, legend) over the same scales and margins.
 export function lineChart(o: LineChartOptions): string {
   const width = o.width ?? 760;
   const height = o.height ?? 380;

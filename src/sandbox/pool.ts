@@ -314,6 +314,7 @@ export class Sandbox {
    * Execute pairs; outcomes arrive as they complete (not in input order). Aborting `signal` drops the pairs
    * not yet started and makes the iterator throw the signal's reason (jobs already running finish unseen).
    */
+  // Long: an async generator's dispatch, collect and abort paths must share one frame (its queue, in-flight jobs and signal listener).
   async *run(pairs: Iterable<PairInput>, runOpts: RunOptions = {}): AsyncGenerator<PairOutcome> {
     if (this.closed) throw new CodermError("E_SANDBOX", "sandbox is closed");
     const { signal } = runOpts;

@@ -166,6 +166,7 @@ function unitsAtLeast(lambda: number, cap: number, tau: number): number {
  * the few units near τ exactly by sorting them by the tie rule. Units of zero gain (λ ∈ {0,1}, or
  * underflow) are handed out level by level, so they never need sorting.
  */
+// Long: the closed-form phase, the exact settling near τ and the zero-gain levels share the same count arrays.
 export function greedyAllocate(
   lambdas: ArrayLike<number>,
   budget: number,

@@ -128,6 +128,7 @@ function checkOptions(o: ScaleEvalOptions): void {
   }
 }
 
+// Long: the simulation's loop over budgets and strategies reads the same matrices, predictions and RNG streams; kept as one pass.
 export function scaleEval(
   problems: ReadonlyArray<ScaleProblem>,
   options: ScaleEvalOptions = {},

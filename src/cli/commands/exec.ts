@@ -10,9 +10,18 @@ import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
 import { type QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
+import { isolationLine } from "../../report/isolation.js";
 import { lockFile } from "../../run/lock.js";
-import { formatReport, type PairExecutor, type PairInput, Sandbox } from "../../sandbox/index.js";
-import { numberFlag } from "../flags.js";
+import { type PairExecutor, type PairInput, Sandbox, type SandboxOptions } from "../../sandbox/index.js";
+import {
+  assertTimeoutArg,
+  numberArg,
+  numberFlag,
+  type SandboxFlags,
+  sandboxArgs,
+  sandboxFromFlags,
+  strictArg,
+} from "../flags.js";
 
 export const PairLineSchema = z.object({
   id: z.union([z.string().min(1), z.number()]).transform(String),
@@ -20,8 +29,6 @@ export const PairLineSchema = z.object({
   test: z.union([z.string(), z.array(z.string())]),
   format: z.enum(TEST_FORMATS).default("unittest"),
 });
-
-const num = (value: string | undefined, field: string, min: number) => numberFlag(value, field, { min });
 
 /** Ids already in a results file; a torn last line (killed mid-write) is cut off so appending stays valid. */
 export function finishedIds(file: string): Set<string> {
@@ -42,6 +49,67 @@ export function finishedIds(file: string): Set<string> {
   return done;
 }
 
+/** A pair id names one result line: a second pair with the same id would be skipped as already done. */
+function checkUniqueIds(records: readonly { id: string }[], lines: readonly number[], file: string): void {
+  const seen = new Map<string, number>();
+  records.forEach((r, i) => {
+    const prev = seen.get(r.id);
+    if (prev !== undefined)
+      throw new CodermError(
+        "E_BAD_INPUT",
+        `duplicate id "${r.id}" (first at line ${prev})`,
+        `${file}:${lines[i]}`,
+      );
+    seen.set(r.id, lines[i]!);
+  });
+}
+
+/** Where the pairs run: coderm workers through Redis (`--queue`), or a local sandbox. */
+async function startExecutor(
+  args: {
+    queue?: string;
+    workers?: string;
+    "queue-name"?: string;
+    "shard-pairs"?: string;
+    "in-flight"?: string;
+  },
+  sandbox: SandboxFlags,
+  verdictSettings: Omit<SandboxOptions, "workers" | "requireIsolation"> & { hardened: boolean },
+): Promise<{ executor: PairExecutor; queued?: QueueExecutor | QueueSet; local?: Sandbox }> {
+  if (args.queue) {
+    if (args.workers !== undefined)
+      throw new CodermError(
+        "E_BAD_INPUT",
+        "--workers is for local runs; with --queue each worker sets its own --concurrency",
+        "--workers",
+      );
+    const queued = await QueueSet.connect(args.queue, {
+      queue: args["queue-name"],
+      ...verdictSettings,
+      shard: { maxPairs: numberFlag(args["shard-pairs"], "shard-pairs", { int: true, min: 1 }) },
+      inFlight: numberFlag(args["in-flight"], "in-flight", { int: true, min: 1 }),
+      onNotice: (line) => console.error(line),
+    });
+    if (sandbox.requireIsolation && queued.isolation?.level !== "strong") {
+      await queued.close();
+      throw new CodermError(
+        "E_ISOLATION",
+        queued.isolation
+          ? `isolation is weak on some queue workers (${queued.isolation.layers.workers?.why})`
+          : "no queue worker is connected yet, so its isolation is unknown; start workers with --require-isolation",
+      );
+    }
+    return { executor: queued, queued };
+  }
+  const local = await Sandbox.start({
+    workers: sandbox.workers,
+    ...verdictSettings,
+    requireIsolation: sandbox.requireIsolation,
+  });
+  console.error(isolationLine(local.isolation));
+  return { executor: local, local };
+}
+
 export default defineCommand({
   meta: {
     name: "exec",
@@ -54,9 +122,9 @@ export default defineCommand({
       description: "Result JSONL (appended; ids already there are skipped)",
       required: true,
     },
-    workers: { type: "string", description: "Worker processes (default: CPUs)" },
-    timeout: { type: "string", description: "Seconds per unittest pair (default 1)" },
-    "assert-timeout": { type: "string", description: "Seconds per assert case (default 0.1)" },
+    ...sandboxArgs,
+    strict: strictArg,
+    "assert-timeout": assertTimeoutArg,
     details: { type: "boolean", description: "Write per-case results, durations and stderr" },
     parity: {
       type: "boolean",
@@ -67,40 +135,28 @@ export default defineCommand({
       description:
         "FORGEABLE, for parity studies only: CodeRM's in-process exec + wasSuccessful (a solution can pass itself)",
     },
-    "require-isolation": {
-      type: "boolean",
-      description: "Fail (E_ISOLATION) unless every isolation layer is on",
-    },
     queue: {
       type: "string",
       description:
         "Run on coderm workers through Redis (redis://host:port; several, comma-separated, split the work) instead of locally",
     },
     "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
-    "shard-pairs": {
-      type: "string",
-      description: "With --queue: pairs per shard (default: sized to about 2 s of a worker's time)",
-    },
-    "in-flight": {
-      type: "string",
-      description: "With --queue: shards in flight at most (default: twice the workers' slots)",
-    },
+    "shard-pairs": numberArg(
+      "With --queue: pairs per shard (default: sized to about 2 s of a worker's time)",
+      { int: true, min: 1 },
+    ),
+    "in-flight": numberArg("With --queue: shards in flight at most (default: twice the workers' slots)", {
+      int: true,
+      min: 1,
+    }),
   },
   async run({ args }) {
+    const sandbox = sandboxFromFlags(args);
     const { records, lines, bad } = await readJsonl(args.pairs, PairLineSchema, {
+      strict: args.strict === true,
       onBadLine: (b) => console.error(`coderm: skipping ${formatBadLine(b)}`),
     });
-    const seen = new Map<string, number>();
-    records.forEach((r, i) => {
-      const prev = seen.get(r.id);
-      if (prev !== undefined)
-        throw new CodermError(
-          "E_BAD_INPUT",
-          `duplicate id "${r.id}" (first at line ${prev})`,
-          `${args.pairs}:${lines[i]}`,
-        );
-      seen.set(r.id, lines[i]!);
-    });
+    checkUniqueIds(records, lines, args.pairs);
     // One process per results file: two execs appending to it would write every pair twice.
     const lock = lockFile(`${args.out}.lock`, "coderm exec", args.out);
     process.once("exit", () => lock.release());
@@ -108,50 +164,15 @@ export default defineCommand({
     const todo: PairInput[] = records.filter((r) => !done.has(r.id));
     const reference = Boolean(args["reference-verdicts"]);
     const verdictSettings = {
-      timeout: num(args.timeout, "timeout", 0.001),
-      assertTimeout: num(args["assert-timeout"], "assert-timeout", 0.001),
+      timeout: sandbox.timeout,
+      assertTimeout: numberFlag(args["assert-timeout"], "assert-timeout", assertTimeoutArg.range),
       details: Boolean(args.details),
       parity: Boolean(args.parity),
       referenceVerdicts: reference,
       hardened: !reference, // the alias the queue's result keys read (src/queue/shards.ts)
       skipIsPass: reference,
     };
-    let executor: PairExecutor;
-    let queued: QueueExecutor | QueueSet | undefined;
-    let local: Sandbox | undefined;
-    if (args.queue) {
-      if (args.workers !== undefined)
-        throw new CodermError(
-          "E_BAD_INPUT",
-          "--workers is for local runs; with --queue each worker sets its own --concurrency",
-          "--workers",
-        );
-      queued = await QueueSet.connect(args.queue, {
-        queue: args["queue-name"],
-        ...verdictSettings,
-        shard: { maxPairs: numberFlag(args["shard-pairs"], "shard-pairs", { int: true, min: 1 }) },
-        inFlight: numberFlag(args["in-flight"], "in-flight", { int: true, min: 1 }),
-        onNotice: (line) => console.error(line),
-      });
-      if (args["require-isolation"] && queued.isolation?.level !== "strong") {
-        await queued.close();
-        throw new CodermError(
-          "E_ISOLATION",
-          queued.isolation
-            ? `isolation is weak on some queue workers (${queued.isolation.layers.workers?.why})`
-            : "no queue worker is connected yet, so its isolation is unknown; start workers with --require-isolation",
-        );
-      }
-      executor = queued;
-    } else {
-      local = await Sandbox.start({
-        workers: num(args.workers, "workers", 1),
-        ...verdictSettings,
-        requireIsolation: Boolean(args["require-isolation"]),
-      });
-      console.error(formatReport(local.isolation));
-      executor = local;
-    }
+    const { executor, queued, local } = await startExecutor(args, sandbox, verdictSettings);
     if (reference)
       console.error(
         "exec: WARNING --reference-verdicts: verdicts come from the solution's own process (forgeable); not a reward",
@@ -181,7 +202,8 @@ export default defineCommand({
         if (!ws.write(`${JSON.stringify(rec)}\n`))
           await new Promise<void>((r) => ws.once("drain", () => r()));
         const now = Date.now();
-        if (now - last > 500 || n === todo.length) {
+        // A log file gets the final counts only: `\r` redraws are noise there.
+        if (process.stderr.isTTY && (now - last > 500 || n === todo.length)) {
           last = now;
           const rate = n / Math.max(0.001, (now - t0) / 1000);
           process.stderr.write(

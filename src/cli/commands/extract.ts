@@ -7,6 +7,7 @@ import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { type BadLine, formatBadLine, readJsonl, writeJsonl } from "../../io/jsonl.js";
 import { ProblemSchema, type SolutionSample, type UnitTestSample } from "../../records.js";
+import { strictArg } from "../flags.js";
 
 const KINDS = ["solution", "unit-test", "assert"] as const;
 
@@ -55,8 +56,9 @@ export default defineCommand({
       description: "unit-test: keep tests whose text repeats an earlier one",
     },
     limit: { type: "string", description: "assert: valid cases kept per sample (default 5)" },
-    strict: { type: "boolean", description: "stop at the first bad input line" },
+    strict: strictArg,
   },
+  // Long: every extract flag is mapped to the library's options here, in one readable place; the work is in extract/.
   async run({ args }) {
     const kind = choice(args.kind, KINDS, "kind") as (typeof KINDS)[number];
     const extract = await import("../../extract/index.js");

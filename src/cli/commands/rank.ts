@@ -8,9 +8,10 @@ import { CodermError } from "../../errors.js";
 import { readSolutionsFile, readTestsFile } from "../../extract/sample-files.js";
 import { type BadLine, formatBadLine, writeJsonl } from "../../io/jsonl.js";
 import { readPairResults } from "../../matrix/results-io.js";
-import { formatReport } from "../../sandbox/index.js";
+import { isolationLine } from "../../report/isolation.js";
 import { isStrategyName, STRATEGIES } from "../../select/index.js";
 import { rank } from "../../select/rank.js";
+import { sandboxArgs, sandboxFromFlags, strictArg } from "../flags.js";
 
 export default defineCommand({
   meta: { name: "rank", description: "Choose the best solution per task from a pass matrix." },
@@ -30,12 +31,11 @@ export default defineCommand({
       description: "CodeRM result entries are raw model responses: extract code first",
     },
     out: { type: "string", description: "write selected JSONL here (default: stdout)" },
-    workers: { type: "string", description: "sandbox workers (default: CPUs)" },
-    timeout: { type: "string", description: "seconds per unittest pair (default 1)" },
-    strict: { type: "boolean", description: "stop at the first bad input line" },
-    "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
+    ...sandboxArgs,
+    strict: strictArg,
   },
   async run({ args }) {
+    const sandbox = sandboxFromFlags(args);
     if (!isStrategyName(args.strategy))
       throw new CodermError(
         "E_BAD_INPUT",
@@ -65,11 +65,9 @@ export default defineCommand({
       {
         strategy: args.strategy,
         resultsFile: args["save-results"],
-        onIsolation: (r) => console.error(formatReport(r)),
+        onIsolation: (r) => console.error(isolationLine(r)),
         sandbox: {
-          workers: args.workers ? Number(args.workers) : undefined,
-          timeout: args.timeout ? Number(args.timeout) : undefined,
-          requireIsolation: Boolean(args["require-isolation"]),
+          ...sandbox,
           onProgress: (done, total) => {
             if (process.stderr.isTTY && (done === total || done % 200 === 0))
               process.stderr.write(`\rexecuted ${done}/${total} pairs${done === total ? "\n" : ""}`);

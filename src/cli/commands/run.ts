@@ -9,7 +9,7 @@ import { formatTable } from "../../report/table.js";
 import { findConfigFile, parseRunConfig, readConfigFile } from "../../run/config.js";
 import { run } from "../../run/run.js";
 import { STRATEGIES } from "../../select/index.js";
-import { numberFlag, untilStopped } from "../flags.js";
+import { modelArgs, numberFlag, sandboxArgs, sandboxFromFlags, untilStopped } from "../flags.js";
 import { type ProgressMode, RunProgress } from "../progress.js";
 
 const num = (value: string | undefined, field: string) => numberFlag(value, field);
@@ -37,13 +37,8 @@ export default defineCommand({
     },
     policy: { type: "string", description: "policy model name (on --base-url)" },
     tester: { type: "string", description: "unit-test model name (on --base-url or --tester-base-url)" },
-    "base-url": {
-      type: "string",
-      description: "OpenAI-compatible server for both models (default $OPENAI_BASE_URL)",
-    },
+    ...modelArgs,
     "tester-base-url": { type: "string", description: "a separate server for the tester" },
-    "api-key-env": { type: "string", description: "environment variable holding the API key" },
-    retries: { type: "string", description: "retries per sample on 429/5xx/timeouts/resets (default 6)" },
     "replay-solutions": {
       type: "string",
       description: "recorded solutions (CodeRM result file) instead of a policy server",
@@ -54,8 +49,8 @@ export default defineCommand({
     },
     codet: { type: "string", description: "replay CodeT's released generations from this directory" },
     limit: { type: "string", description: "only the first K problems" },
-    workers: { type: "string", description: "sandbox workers (default: CPUs)" },
-    timeout: { type: "string", description: "seconds per unittest pair (default 1)" },
+    workers: sandboxArgs.workers,
+    timeout: sandboxArgs.timeout,
     budget: {
       type: "string",
       description: "average unit tests per problem to execute and use (dynamic scaling)",
@@ -66,7 +61,7 @@ export default defineCommand({
     },
     samples: { type: "string", description: "bootstrap repetitions for best-of-n (default 100)" },
     seed: { type: "string", description: "bootstrap seed (default 0)" },
-    "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
+    "require-isolation": sandboxArgs["require-isolation"],
     queue: {
       type: "string",
       description: "execute pairs on coderm workers through Redis (redis://host:port[,…]) instead of locally",
@@ -84,13 +79,14 @@ export default defineCommand({
       if (replay) m.replay = replay;
       if (baseUrl) m.baseUrl = baseUrl;
       if (args["api-key-env"]) m.apiKeyEnv = args["api-key-env"];
-      if (args.retries) m.retries = num(args.retries, "retries");
+      if (args.retries) m.retries = numberFlag(args.retries, "retries", modelArgs.retries.range);
       return Object.keys(m).length > 0 ? m : undefined;
     };
+    const flags = sandboxFromFlags(args);
     const sandbox: Record<string, unknown> = {};
-    if (args.workers) sandbox.workers = num(args.workers, "workers");
-    if (args.timeout) sandbox.timeout = num(args.timeout, "timeout");
-    if (args["require-isolation"]) sandbox.requireIsolation = true;
+    if (flags.workers !== undefined) sandbox.workers = flags.workers;
+    if (flags.timeout !== undefined) sandbox.timeout = flags.timeout;
+    if (flags.requireIsolation) sandbox.requireIsolation = true;
     if (args.queue) sandbox.queue = args.queue;
     if (args["queue-name"]) sandbox.queueName = args["queue-name"];
     const evaluation: Record<string, unknown> = {};

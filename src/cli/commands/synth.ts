@@ -5,7 +5,7 @@
 import { defineCommand } from "citty";
 import { parseSynthConfig } from "../../synth/config.js";
 import { synth } from "../../synth/pipeline.js";
-import { listFlag, numberFlag, untilStopped } from "../flags.js";
+import { listFlag, modelArgs, numberFlag, sandboxArgs, sandboxFromFlags, untilStopped } from "../flags.js";
 import { RunProgress } from "../progress.js";
 
 const model = (args: Record<string, unknown>, role: "teacher" | "weak"): Record<string, unknown> => {
@@ -18,7 +18,7 @@ const model = (args: Record<string, unknown>, role: "teacher" | "weak"): Record<
   if (s("api-key-env")) m.apiKeyEnv = s("api-key-env");
   const j = numberFlag(s("j"), "j", { int: true, positive: true });
   if (j !== undefined) m.concurrency = j;
-  const retries = numberFlag(s("retries"), "retries", { int: true, min: 0 });
+  const retries = numberFlag(s("retries"), "retries", modelArgs.retries.range);
   if (retries !== undefined) m.retries = retries;
   const timeout = numberFlag(s("request-timeout"), "request-timeout", { positive: true });
   if (timeout !== undefined) m.timeout = timeout;
@@ -55,15 +55,10 @@ export default defineCommand({
       type: "string",
       description: "recorded weak solutions: solutions file or CodeT directory",
     },
-    "base-url": {
-      type: "string",
-      description: "OpenAI-compatible server for both models (default $OPENAI_BASE_URL)",
-    },
+    ...modelArgs,
     "teacher-base-url": { type: "string", description: "a separate server for the teacher" },
     "weak-base-url": { type: "string", description: "a separate server for the weak model" },
-    "api-key-env": { type: "string", description: "environment variable holding the API key" },
     j: { type: "string", description: "requests in flight per model (default 8)" },
-    retries: { type: "string", description: "retries per sample on 429/5xx/timeouts/resets (default 6)" },
     "request-timeout": { type: "string", description: "seconds per request (default 600)" },
     store: { type: "string", description: "response cache (default <out>/store.sqlite)" },
     m: { type: "string", description: "unit tests per question (default 10)" },
@@ -86,9 +81,8 @@ export default defineCommand({
       description: "keep at most K tests per question (best mutation score, then FAR, FRR)",
     },
     limit: { type: "string", description: "only the first K questions" },
-    workers: { type: "string", description: "sandbox workers (default: CPUs)" },
-    timeout: { type: "string", description: "seconds per (program, test) pair (default 1)" },
-    "require-isolation": { type: "boolean", description: "fail unless every sandbox isolation layer is on" },
+    ...sandboxArgs,
+    timeout: { ...sandboxArgs.timeout, description: "seconds per (program, test) pair (default 1)" },
     quiet: { type: "boolean", description: "no progress, only the final lines" },
     json: { type: "boolean", description: "JSON lines on stdout (progress events, then the result)" },
   },
@@ -114,11 +108,7 @@ export default defineCommand({
         maxFrr: num("max-frr", { min: 0 }),
         topK: num("top-k", { int: true, positive: true }),
       },
-      sandbox: {
-        ...(args.workers ? { workers: num("workers", { int: true, positive: true }) } : {}),
-        ...(args.timeout ? { timeout: num("timeout", { positive: true }) } : {}),
-        requireIsolation: args["require-isolation"] === true,
-      },
+      sandbox: sandboxFromFlags(args),
     });
     const mode = args.json ? "json" : args.quiet ? "quiet" : "bar";
     const out = await untilStopped((signal) =>

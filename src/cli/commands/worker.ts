@@ -6,8 +6,8 @@
 import { tmpdir } from "node:os";
 import { defineCommand } from "citty";
 import { ShardWorker } from "../../queue/index.js";
-import { formatReport } from "../../sandbox/index.js";
-import { numberFlag } from "../flags.js";
+import { isolationLine } from "../../report/isolation.js";
+import { numberFlag, sandboxArgs } from "../flags.js";
 
 export default defineCommand({
   meta: {
@@ -23,10 +23,7 @@ export default defineCommand({
     },
     queue: { type: "string", description: 'Queue name (default "coderm"; the producers\' --queue-name)' },
     concurrency: { type: "string", description: "Shards at once, one sandbox process each (default: CPUs)" },
-    "require-isolation": {
-      type: "boolean",
-      description: "Refuse to start unless every isolation layer is on",
-    },
+    "require-isolation": sandboxArgs["require-isolation"],
     "lock-seconds": {
       type: "string",
       description: "A dead worker's shard goes back after about this plus the stall check (default 30)",
@@ -58,7 +55,7 @@ export default defineCommand({
       verbose: Boolean(args.verbose),
       log,
     });
-    console.error(formatReport(w.isolation));
+    console.error(isolationLine(w.isolation));
     log(
       `worker ${w.name}: taking shards from '${w.queue}' at ${args.redis.replace(/:[^:@/]*@/, ":***@")}, ${w.slots} at once; sandbox scratch under ${tmpdir()}`,
     );

@@ -64,6 +64,7 @@ export interface BestOfNResult {
 
 const EMPTY = new PassMatrix(0, 0);
 
+// Long: the per-N loop shares its resampling state (rng, buffers, running sums); split, it would pass them all around.
 export function bestOfN(opts: BestOfNOptions): BestOfNResult {
   const strategy = opts.strategy ?? "coderm-vote";
   const protocol = opts.protocol ?? "reference";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { doublings, evaluate } from "../../src/evaluate/summary.js";
-import { PassMatrix } from "../../src/matrix/pass-matrix.js";
+import { PassMatrix } from "../matrix/pass-matrix.js";
+import { doublings, evaluate } from "./summary.js";
 
 /**
  * A: rows 11 / 10 / 00, labels T F F. B: rows 10 / 01, labels F T. C: no labels, one missing cell.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { PassMatrix } from "../../src/matrix/pass-matrix.js";
-import { OnlineAllocator, type StopRule } from "../../src/scaling/index.js";
-import { codermVote } from "../../src/select/index.js";
-import { Rng } from "../../src/util/rng.js";
+import { PassMatrix } from "../matrix/pass-matrix.js";
+import { codermVote } from "../select/index.js";
+import { Rng } from "../util/rng.js";
+import { OnlineAllocator, type StopRule } from "./index.js";
 
 /** A random matrix with structure: solutions copy one of a few behaviours, with some noise. */
 function randomMatrix(rng: Rng, n: number, t: number): { m: PassMatrix; programs: number[] } {

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { isCodermError } from "../errors.js";
-import { assertsToUnittest } from "./asserts-to-unittest.js";
-import { extractAssertCases } from "./codet.js";
-import { initPython } from "./python-parser.js";
-import { describeTestClass } from "./unit-test.js";
+import { isCodermError } from "../../src/errors.js";
+import { assertsToUnittest } from "../../src/extract/asserts-to-unittest.js";
+import { extractAssertCases } from "../../src/extract/codet.js";
+import { initPython } from "../../src/extract/python-parser.js";
+import { describeTestClass } from "../../src/extract/unit-test.js";
 
 beforeAll(() => initPython());
 

@@ -6,12 +6,12 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { codetPassAtK, credit } from "../evaluate/metrics/index.js";
-import { PassMatrix } from "../matrix/pass-matrix.js";
-import { Rng } from "../util/rng.js";
-import { codet } from "./index.js";
+import { codetPassAtK, credit } from "../../src/evaluate/metrics/index.js";
+import { PassMatrix } from "../../src/matrix/pass-matrix.js";
+import { codet } from "../../src/select/index.js";
+import { Rng } from "../../src/util/rng.js";
 
-const ORACLE = fileURLToPath(new URL("../../test/oracles/codet_select.py", import.meta.url));
+const ORACLE = fileURLToPath(new URL("../oracles/codet_select.py", import.meta.url));
 
 describe("codet parity with CodeT's released code", () => {
   it("agrees on top-1 credit and CodeT's pass@2/5/10 for 300 random problems", () => {

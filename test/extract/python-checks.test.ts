@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileError } from "./python-checks.js";
-import { initPython } from "./python-parser.js";
+import { compileError } from "../../src/extract/python-checks.js";
+import { initPython } from "../../src/extract/python-parser.js";
 
 beforeAll(() => initPython());
 

@@ -1,9 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CODET_STOP_WORDS, extractAssertCases, extractTaskCases, truncateSolution } from "./codet.js";
-import { compileError } from "./python-checks.js";
-import { initPython } from "./python-parser.js";
+import {
+  CODET_STOP_WORDS,
+  extractAssertCases,
+  extractTaskCases,
+  truncateSolution,
+} from "../../src/extract/codet.js";
+import { compileError } from "../../src/extract/python-checks.js";
+import { initPython } from "../../src/extract/python-parser.js";
 
 beforeAll(() => initPython());
 

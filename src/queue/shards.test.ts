@@ -8,7 +8,7 @@ import {
   profileOf,
   shardData,
   testBody,
-} from "../../src/queue/shards.js";
+} from "./shards.js";
 
 const sol = (i: number) => `def f():\n    return ${i}\n`;
 const test = (j: number) =>

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileError } from "./python-checks.js";
-import { initPython } from "./python-parser.js";
-import { extractUnitTest } from "./unit-test.js";
+import { compileError } from "../../src/extract/python-checks.js";
+import { initPython } from "../../src/extract/python-parser.js";
+import { extractUnitTest } from "../../src/extract/unit-test.js";
 
 beforeAll(() => initPython());
 

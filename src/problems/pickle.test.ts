@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PickleError, unpickleString } from "../../src/problems/pickle.js";
+import { PickleError, unpickleString } from "./pickle.js";
 
 const b = (...parts: Array<number[] | string>) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...Buffer.from(p, "utf8")] : p)));

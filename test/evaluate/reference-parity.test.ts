@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { PassMatrix } from "../../matrix/pass-matrix.js";
-import { Rng } from "../../util/rng.js";
-import { bestOfN } from "./index.js";
+import { bestOfN } from "../../src/evaluate/metrics/index.js";
+import { PassMatrix } from "../../src/matrix/pass-matrix.js";
+import { Rng } from "../../src/util/rng.js";
 
-const ORACLE = fileURLToPath(new URL("../../../test/oracles/reference_select.py", import.meta.url));
+const ORACLE = fileURLToPath(new URL("../oracles/reference_select.py", import.meta.url));
 const POOL = 100; // the reference shuffles ids 0..99 whatever a problem holds
 const SAMPLES = 2;
 const CONFIGS: [number, number][] = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isCodermError } from "../../src/errors.js";
-import { PAPER_SAMPLING, resolveModelConfig, samplingOf } from "../../src/llm/index.js";
+import { isCodermError } from "../errors.js";
+import { PAPER_SAMPLING, resolveModelConfig, samplingOf } from "./index.js";
 
 describe("model config", () => {
   it("defaults to the paper's sampling and OPENAI_* variables", () => {

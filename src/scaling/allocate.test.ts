@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Rng } from "../util/rng.js";
 import {
   concaveMajorant,
   equalAllocate,
@@ -7,8 +8,7 @@ import {
   greedyAllocateGains,
   greedyAllocateHeap,
   marginalGain,
-} from "../../src/scaling/index.js";
-import { Rng } from "../../src/util/rng.js";
+} from "./index.js";
 
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { findCodeBlocks } from "./code-blocks.js";
-import { compileError } from "./python-checks.js";
-import { initPython } from "./python-parser.js";
-import { describeTestClass, extractUnitTest } from "./unit-test.js";
+import { findCodeBlocks } from "../../src/extract/code-blocks.js";
+import { compileError } from "../../src/extract/python-checks.js";
+import { initPython } from "../../src/extract/python-parser.js";
+import { describeTestClass, extractUnitTest } from "../../src/extract/unit-test.js";
 
 const F = "```";
 beforeAll(() => initPython());

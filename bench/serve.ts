@@ -1,0 +1,196 @@
+/**
+ * bench:serve — the reward service against its baselines, on the same pairs, in one run, loopback only:
+ *   1. `coderm exec` (the CLI, startup counted) on every pair;
+ *   2. `/v1/score` from 64 concurrent clients (one request per problem, N solutions x M tests);
+ *   3. verl-style `/run_code`, one request per stdin case, against a plain process-per-request server
+ *      that runs a fresh /usr/bin/python3 per request (SandboxFusion's model), same cases, same clients.
+ * Pairs: real HumanEval+ tasks (vendor/evalplus): the canonical solution and a wrong one against each
+ * assert of the task's check(). Each request's solutions carry a unique comment, so the verdict cache
+ * never answers and the service does the same work as exec.
+ *   npm run bench:serve -- [--tasks 40] [--requests 128] [--workers 2] [--clients 64] [--cases 400]
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs, promisify } from "node:util";
+import { loadBenchmark } from "../src/problems/evalplus.js";
+import { Sandbox } from "../src/sandbox/index.js";
+import { startServer } from "../src/serve/index.js";
+
+const { values } = parseArgs({
+  options: {
+    tasks: { type: "string", default: "40" },
+    requests: { type: "string", default: "128" },
+    workers: { type: "string", default: "2" },
+    clients: { type: "string", default: "64" },
+    "run-code-clients": { type: "string", default: "16" },
+    cases: { type: "string", default: "400" },
+  },
+});
+const TASKS = Number(values.tasks);
+const REQUESTS = Number(values.requests);
+const WORKERS = Number(values.workers);
+const CLIENTS = Number(values.clients);
+const RC_CLIENTS = Number(values["run-code-clients"]);
+const CASES = Number(values.cases);
+const PY = "/usr/bin/python3";
+const load = () => loadavg()[0]!.toFixed(2);
+
+const tasks = (await loadBenchmark("humaneval+")).records.slice(0, TASKS);
+
+/** One /v1/score request per problem instance: [right, wrong] x the check()'s asserts. */
+const requests = Array.from({ length: REQUESTS }, (_, r) => {
+  const t = tasks[r % tasks.length]!;
+  const asserts = (t.test ?? "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("assert candidate"))
+    .map((l) => l.replaceAll("candidate", t.entry_point))
+    .slice(0, 8);
+  const salt = `\n# request ${r}\n`;
+  return {
+    format: "assert" as const,
+    strategy: "coderm-vote" as const,
+    solutions: [t.prompt + (t.canonical_solution ?? "") + salt, `${t.prompt}    return None${salt}`],
+    tests: asserts.map((a) => [a]),
+  };
+}).filter((q) => q.tests.length > 0);
+const pairCount = requests.reduce((a, q) => a + q.solutions.length * q.tests.length, 0);
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+}
+
+/** `clients` loops pulling from a shared index; per-request latency and status counts. */
+async function drive(n: number, clients: number, one: (i: number) => Promise<number>) {
+  const lat: number[] = [];
+  const status = new Map<number, number>();
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < n) {
+        const i = next++;
+        const s = performance.now();
+        const code = await one(i);
+        lat.push(performance.now() - s);
+        status.set(code, (status.get(code) ?? 0) + 1);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  const c5 = [...status].filter(([k]) => k >= 500).reduce((a, [, v]) => a + v, 0);
+  return { secs, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), c429: status.get(429) ?? 0, c5xx: c5 };
+}
+
+console.log(
+  `bench:serve: ${requests.length} requests, ${pairCount} pairs (${tasks.length} HumanEval+ tasks), ${WORKERS} workers, load ${load()}`,
+);
+
+// 1. coderm exec on the same pairs (the CLI process, its startup counted).
+const dir = mkdtempSync(join(tmpdir(), "bench-serve-"));
+const pairsFile = join(dir, "pairs.jsonl");
+writeFileSync(
+  pairsFile,
+  `${requests
+    .flatMap((q, r) =>
+      q.solutions.flatMap((solution, i) =>
+        q.tests.map((test, j) => JSON.stringify({ id: `${r}:${i}:${j}`, solution, test, format: q.format })),
+      ),
+    )
+    .join("\n")}\n`,
+);
+let t0 = performance.now();
+await promisify(execFile)(process.execPath, [
+  "--import",
+  "tsx",
+  "src/cli/main.ts",
+  "exec",
+  "--pairs",
+  pairsFile,
+  "--out",
+  join(dir, "out.jsonl"),
+  "--workers",
+  String(WORKERS),
+]);
+const execSecs = (performance.now() - t0) / 1000;
+const execRate = pairCount / execSecs;
+console.log(
+  `  coderm exec          ${execRate.toFixed(1)} pairs/s (${execSecs.toFixed(2)} s), load ${load()}`,
+);
+
+// 2. /v1/score, 64 clients, through one server process started here (its sandbox start counted, too).
+t0 = performance.now();
+const sb = await Sandbox.start({ workers: WORKERS });
+const srv = await startServer({ executor: sb, programs: sb, port: 0 });
+const startSecs = (performance.now() - t0) / 1000;
+const score = await drive(requests.length, CLIENTS, async (i) => {
+  const r = await fetch(`${srv.url}/v1/score`, { method: "POST", body: JSON.stringify(requests[i]) });
+  await r.arrayBuffer();
+  return r.status;
+});
+const scoreRate = pairCount / (score.secs + startSecs);
+console.log(
+  `  /v1/score x${CLIENTS}       ${scoreRate.toFixed(1)} pairs/s (${score.secs.toFixed(2)} s + ${startSecs.toFixed(2)} s start), p50 ${score.p50.toFixed(0)} ms, p99 ${score.p99.toFixed(0)} ms, 429 ${score.c429}, 5xx ${score.c5xx}, load ${load()}`,
+);
+console.log(`  ratio /v1/score / exec: ${(scoreRate / execRate).toFixed(2)}x (goal >= 0.8 with 0 5xx)`);
+
+// 3. verl-style /run_code, one call per stdin case, vs a fresh interpreter per request.
+const main = (e: string) => `\nimport json\nargs = json.loads(input())\nprint(repr(${e}(*args)))\n`;
+const cases = tasks
+  .flatMap((t) =>
+    (t.base_input ?? []).map((a) => ({
+      code: t.prompt + (t.canonical_solution ?? "") + main(t.entry_point),
+      stdin: JSON.stringify(a),
+    })),
+  )
+  .slice(0, CASES);
+const plain = createServer((req, res) => {
+  let raw = "";
+  req.on("data", (d: Buffer) => {
+    raw += d.toString();
+  });
+  req.on("end", () => {
+    const { code, stdin } = JSON.parse(raw) as { code: string; stdin: string };
+    const p = spawn(PY, ["-c", code], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    p.on("close", (rc) => res.end(JSON.stringify({ stdout: out, return_code: rc })));
+    p.stdin.end(stdin);
+  });
+});
+await new Promise<void>((r) => plain.listen(0, "127.0.0.1", r));
+const plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+const viaPlain = await drive(cases.length, RC_CLIENTS, async (i) => {
+  const r = await fetch(plainUrl, { method: "POST", body: JSON.stringify(cases[i]) });
+  await r.arrayBuffer();
+  return r.status;
+});
+let wrong = 0;
+const viaServe = await drive(cases.length, RC_CLIENTS, async (i) => {
+  const r = await fetch(`${srv.url}/run_code`, {
+    method: "POST",
+    body: JSON.stringify({ ...cases[i], language: "python", run_timeout: 10 }),
+  });
+  const b = (await r.json()) as { status?: string };
+  if (b.status !== "Success") wrong++;
+  return r.status;
+});
+const plainRate = cases.length / viaPlain.secs;
+const serveRate = cases.length / viaServe.secs;
+console.log(
+  `  plain fresh python3  ${plainRate.toFixed(1)} cases/s, p50 ${viaPlain.p50.toFixed(0)} ms, p99 ${viaPlain.p99.toFixed(0)} ms, load ${load()}`,
+);
+console.log(
+  `  /run_code x${RC_CLIENTS}       ${serveRate.toFixed(1)} cases/s, p50 ${viaServe.p50.toFixed(0)} ms, p99 ${viaServe.p99.toFixed(0)} ms, 429 ${viaServe.c429}, 5xx ${viaServe.c5xx}, not Success ${wrong}, load ${load()}`,
+);
+console.log(`  ratio /run_code / plain: ${(serveRate / plainRate).toFixed(2)}x (goal >= 10)`);
+plain.close();
+await srv.close();
+await sb.close();
