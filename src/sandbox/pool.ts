@@ -9,7 +9,7 @@ import { basename, join, resolve } from "node:path";
 import { CodermError } from "../errors.js";
 import { type CaseResult, VERDICTS, type Verdict } from "../records.js";
 import { buildReport, DEFAULT_PYTHON, prepareHarness, probeBwrap, SHARE_MOUNT } from "./isolation.js";
-import { crashed, programCase, programJob } from "./program.js";
+import { crashed, ProgramBatcher } from "./program.js";
 import type {
   IsolationReport,
   PairInput,
@@ -81,6 +81,12 @@ export class Sandbox {
   private readonly loadFailures = new Map<string, LoadFailure>();
   /** Counters of workers that were replaced (so `stats` does not lose them). */
   private retired: Record<string, number> = {};
+  /** Concurrent runProgram calls share worker jobs (serve's /run_code): see ProgramBatcher. */
+  private readonly programs = new ProgramBatcher(
+    (job, onResult, idleMs, signal) => this.exclusive(job, onResult, idleMs, signal),
+    () => this.workers.length,
+    () => ++this.jobSeq,
+  );
 
   private constructor(
     private readonly opts: Required<
@@ -193,16 +199,7 @@ export class Sandbox {
    * `expected`, which never reaches the program. Results in case order.
    */
   async runProgramCases(req: ProgramCasesRequest): Promise<ProgramCaseResult[]> {
-    req.signal?.throwIfAborted();
-    const { job, idleMs } = programJob(++this.jobSeq, req);
-    const out: (ProgramCaseResult | undefined)[] = req.cases.map(() => undefined);
-    const onResult = (r: WorkerResult) => {
-      out[Number(r.key)] = programCase(r);
-    };
-    const died = await this.exclusive(job, onResult, idleMs, req.signal);
-    req.signal?.throwIfAborted();
-    const why = died ?? "the worker gave no result";
-    return out.map((o) => o ?? { verdict: "crash", passed: false, result: crashed(why) });
+    return this.programs.run(req);
   }
 
   /**

@@ -43,9 +43,11 @@ class _Sink:
         self.dropped += max(0, len(chunk) - max(room, 0))
 
 
-def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=OUT_CAP, err_cap=ERR_CAP):
+def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=OUT_CAP, err_cap=ERR_CAP,
+        fetch=None):
     """Run one program in a fresh candidate. Returns {status: ok|error|timeout|memory|crash, exit_code, signal,
-    stdout, stderr, truncated, stderr_truncated, time_ms, cpu_ms, max_rss_kb}."""
+    stdout, stderr, truncated, stderr_truncated, time_ms, cpu_ms, max_rss_kb}, and with `fetch` (relative
+    paths) `files`: {path: base64} of those the program left in its cwd (missing ones are left out)."""
     data = stdin.encode("utf-8", "surrogateescape") if isinstance(stdin, str) else bytes(stdin)
     in_fd = os.memfd_create("stdin", os.MFD_CLOEXEC)
     view = memoryview(data)
@@ -61,11 +63,14 @@ def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=O
             os.close(fd)
     conn = wire.Conn(sock, ctx.max_frame)
     out, err = _Sink(out_cap), _Sink(err_cap)
-    state = {"start": None, "end": None, "memory": False, "killed": False}
+    state = {"start": None, "end": None, "memory": False, "killed": False, "files": None}
+    fetch = [f for f in (fetch or []) if type(f) is str]
     try:
         conn.send({"op": "program", "src": src, "files": files or {}, "memory_mb": memory_mb,
-                   "cpu_s": int(timeout_s) + 1})
+                   "cpu_s": int(timeout_s) + 1, "fetch": fetch, "fetch_cap": out_cap})
         _collect(conn, pidfd, pid, out_r, err_r, out, err, state, timeout_s)
+        if fetch and state["files"] is None:
+            _drain_files(conn, state)
     except (OSError, wire.WireError):
         _kill(pid)
     finally:
@@ -74,7 +79,32 @@ def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=O
     select.select([pidfd], [], [], 5.0)
     os.close(pidfd)
     st = ctx.wait_candidate(pid)
-    return _result(st, out, err, state, time.monotonic())
+    res = _result(st, out, err, state, time.monotonic())
+    if fetch:
+        res["files"] = _fetched(state["files"], fetch)
+    return res
+
+
+def _drain_files(conn, state):
+    """The files frame may still be buffered or queued behind the output the loop stopped for: read the
+    candidate's last frames (it has exited or been killed, so the socket ends soon)."""
+    deadline = time.monotonic() + DRAIN_S
+    for _ in range(8):
+        try:
+            m = conn.recv(deadline)
+        except (TimeoutError, wire.WireError):
+            return
+        if type(m) is dict and m.get("op") == "files":
+            state["files"] = m.get("files")
+            return
+
+
+def _fetched(got, fetch):
+    """The program's own files as it sent them: only names asked for, base64 strings (anything else dropped;
+    a program could only misreport its own output)."""
+    if type(got) is not dict:
+        return {}
+    return {k: v for k, v in got.items() if k in fetch and type(v) is str}
 
 
 def _kill(pid):
@@ -118,6 +148,8 @@ def _collect(conn, pidfd, pid, out_r, err_r, out, err, state, timeout_s):
                 deadline = state["start"] + timeout_s
             elif op == "memory":
                 state["memory"] = True
+            elif op == "files" and state["files"] is None:
+                state["files"] = m.get("files")
         if pidfd in ready:
             fds.remove(pidfd)
             if state["end"] is None:
@@ -244,7 +276,33 @@ def candidate_main(fds, arg):  # pragma: no cover - runs in a candidate
             pass
         code = 1
     code = _finish(code)
+    if msg.get("fetch"):
+        _send_files(conn, msg["fetch"], int(msg.get("fetch_cap") or OUT_CAP))
     os._exit(code)
+
+
+def _send_files(conn, names, cap):  # pragma: no cover - runs in a candidate
+    """SandboxFusion's fetch_files: after the program ends, the files it left at these paths (relative to its
+    cwd), base64, up to `cap` bytes in all; a missing or unreadable file is left out, as SandboxFusion does."""
+    root = os.getcwd()
+    out, left = {}, cap
+    for name in names:
+        path = os.path.normpath(os.path.join(root, name))
+        if not path.startswith(root + os.sep):
+            continue
+        try:
+            with open(path, "rb") as f:
+                data = f.read(left + 1)
+        except (OSError, ValueError):
+            continue
+        if len(data) > left:
+            break
+        left -= len(data)
+        out[name] = base64.b64encode(data).decode("ascii")
+    try:
+        conn.send({"op": "files", "files": out})
+    except BaseException:  # noqa: BLE001, S110 - the judge is gone or the program broke the socket: no files
+        pass
 
 
 def _finish(code):  # pragma: no cover - runs in a candidate
