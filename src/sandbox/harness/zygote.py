@@ -69,6 +69,12 @@ def main(ctl, opts):
         sock.send(json.dumps({"op": "zygote", "ok": ok, "why": why, "pid": os.getpid()}).encode())
         cand_opts = {"ns": ok, "limits": opts.get("candidate_limits", {}), "tmp_mb": opts.get("tmp_mb", 64),
                      "seccomp": opts.get("seccomp", True), "scratch": opts.get("scratch", "/tmp")}
+        if ok:
+            # Done once here instead of in every candidate (≈ 0.4 ms each for the 41 prctl calls and the filter
+            # build): the bounding set is inherited, and every candidate is pid 1 of its own pid namespace.
+            isolation.drop_bounding_set()
+            cand_opts["bounding_dropped"] = isolation.bounding_set_empty()
+            cand_opts["seccomp_built"] = (1, isolation.build_filter(own_pid=1))
         serve(sock, cand_opts)
     except BaseException:  # noqa: BLE001 - the worker sees the socket close and reports it
         import traceback
