@@ -103,7 +103,9 @@ describe("/v1/suites with generate", () => {
       generate: { model: "tester-1", base_url: chat.baseURL, m: 2 },
     });
     expect(none.status).toBe(502);
-    expect(none.json.error).toMatch(/^generate: http:\/\/127.0.0.1:\d+\/v1: no usable unittest class in 2 samples/);
+    expect(none.json.error).toMatch(
+      /^generate: http:\/\/127.0.0.1:\d+\/v1: no usable unittest class in 2 samples/,
+    );
     const both = await post("/v1/suites", {
       problem: PROBLEM,
       tests: ["x"],
