@@ -30,6 +30,7 @@ import { buildPrompts, type PromptRecord, PromptRecordSchema } from "../../promp
 import type { SolutionSample, UnitTestSample } from "../../records.js";
 import { generateSamples } from "../../run/generate.js";
 import { openStore, ResponseCache } from "../../store/index.js";
+import { commandMeta } from "../command-list.js";
 import { modelArgs, numberFlag, oneOf } from "../flags.js";
 
 const num = numberFlag;
@@ -46,10 +47,7 @@ async function firstSolutions(file: string): Promise<Map<string, string>> {
 }
 
 export default defineCommand({
-  meta: {
-    name: "generate",
-    description: `Sample solutions (--role policy) or unit tests (--role tester) and write a CodeRM result file. Tester prompts are the paper's exact ones by default (${paperPromptBenchmarks().join(", ")}); --from-solutions embeds your policy's solutions instead.`,
-  },
+  meta: commandMeta("generate"),
   args: {
     role: {
       type: "enum",

@@ -17,6 +17,7 @@ import { formatBadLine } from "../../io/jsonl.js";
 import { readEvalPlusSamples } from "../../problems/evalplus-samples.js";
 import { isolationLine } from "../../report/isolation.js";
 import { Sandbox } from "../../sandbox/index.js";
+import { commandMeta } from "../command-list.js";
 import { numberFlag, oneOf, sandboxArgs, ttyProgress } from "../flags.js";
 
 const num = (value: string | undefined, field: string): number | undefined =>
@@ -25,7 +26,7 @@ const num = (value: string | undefined, field: string): number | undefined =>
 const progress = ttyProgress;
 
 export default defineCommand({
-  meta: { name: "label", description: "Ground-truth labels for solutions (EvalPlus / HumanEval semantics)." },
+  meta: commandMeta("label"),
   args: {
     benchmark: { type: "string", required: true, description: benchmarkNames().join(" | ") },
     solutions: {

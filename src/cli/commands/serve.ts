@@ -8,13 +8,11 @@ import { QueueSet } from "../../queue/index.js";
 import { isolationLine } from "../../report/isolation.js";
 import { type PairExecutor, Sandbox } from "../../sandbox/index.js";
 import { startServer } from "../../serve/index.js";
+import { commandMeta } from "../command-list.js";
 import { numberFlag } from "../flags.js";
 
 export default defineCommand({
-  meta: {
-    name: "serve",
-    description: "Serve rewards over HTTP (/v1/score, SandboxFusion /run_code) for RL trainers",
-  },
+  meta: commandMeta("serve"),
   args: {
     host: { type: "string", description: "Address to bind (default 127.0.0.1)" },
     port: { type: "string", description: "TCP port (default 8080; 0 picks a free one)" },
