@@ -8,11 +8,12 @@ import { defineCommand } from "citty";
 import { z } from "zod";
 import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
-import { type QueueExecutor, QueueSet } from "../../queue/index.js";
+import type { QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
 import { isolationLine } from "../../report/isolation.js";
 import { lockFile } from "../../run/lock.js";
 import { type PairExecutor, type PairInput, Sandbox, type SandboxOptions } from "../../sandbox/index.js";
+import { commandMeta } from "../command-list.js";
 import {
   assertTimeoutArg,
   numberArg,
@@ -83,6 +84,8 @@ async function startExecutor(
         "--workers is for local runs; with --queue each worker sets its own --concurrency",
         "--workers",
       );
+    // Loaded here, not at the top: bullmq and ioredis cost a local exec ~150 ms of start-up for nothing.
+    const { QueueSet } = await import("../../queue/index.js");
     const queued = await QueueSet.connect(args.queue, {
       queue: args["queue-name"],
       ...verdictSettings,
@@ -111,10 +114,7 @@ async function startExecutor(
 }
 
 export default defineCommand({
-  meta: {
-    name: "exec",
-    description: "Execute (solution, test) pairs in the sandbox; write one verdict per pair.",
-  },
+  meta: commandMeta("exec"),
   args: {
     pairs: { type: "string", description: 'Pair JSONL: {"id","solution","test","format"}', required: true },
     out: {

@@ -1059,6 +1059,7 @@ class JudgeCtx:
         self._spare = None  # (request id, our socket end, arg) of a solution candidate asked for ahead
         self._pending = {}
         self._stash = {}
+        self._ahead = set()  # request ids of candidates asked for ahead by a kind (spawn_ahead)
         self.keep_spare = False  # a long-lived judge keeps one candidate ready, whatever the kind asks
         self._live = set()  # candidates handed out and not yet killed or reaped (killed at the end of a job)
 
@@ -1074,6 +1075,18 @@ class JudgeCtx:
                 pass
             self._reap.append(pid)
         self._live.clear()
+        for rid in list(self._ahead):  # asked for ahead and never taken (a judge per job swept them)
+            self._ahead.discard(rid)
+            try:
+                rep = self._reply(rid)
+            except OSError:
+                continue
+            if type(rep.get("pid")) is int:
+                try:
+                    os.kill(rep["pid"], signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                self._reap.append(rep["pid"])
 
     def emit(self, record):
         self._emit(record)
@@ -1105,6 +1118,23 @@ class JudgeCtx:
         rid = self._request_spawn(entry, arg, None)
         self._spare = (rid, self._pending.pop(rid), arg)
         return got
+
+    def spawn_ahead(self, entry, arg, fds=None):
+        """Ask the zygote for a candidate now and take it later with `take(ticket)`, so its clone and clean-room
+        setup overlap the judge's other work (the program kind asks for the next case's candidate while the
+        current one runs). The descriptors in `fds` are passed at once; the caller may close its copies."""
+        rid = self._request_spawn(entry, arg, fds)
+        self._ahead.add(rid)
+        return rid, self._pending.pop(rid)
+
+    def take(self, ticket):
+        """(pid, pidfd, our fd) of a candidate asked for with spawn_ahead."""
+        try:
+            got = self._pin(self._reply(ticket[0], ticket[1]))
+            self._live.add(got[0])
+            return got
+        finally:
+            self._ahead.discard(ticket[0])
 
     def _pin(self, got):
         if self.cpu is not None:
@@ -1155,7 +1185,7 @@ class JudgeCtx:
                 fds = wire.received_fds(anc)
                 rep = json.loads(msg)
             if rep.get("id") != rid:
-                if self._spare is not None and rep.get("id") == self._spare[0]:
+                if (self._spare is not None and rep.get("id") == self._spare[0]) or rep.get("id") in self._ahead:
                     self._stash[rep["id"]] = (rep, fds)
                     continue
                 for fd in fds:
