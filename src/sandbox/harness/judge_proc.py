@@ -56,9 +56,43 @@ class ShmOut:
         _HDR.pack_into(self.shm, 0, end)
 
 
+class Baseline:
+    """The judge's state at start, compared after every job: first the watched modules' dicts against copies (a C
+    comparison, identity first: ≈ 30 µs), and only when one differs the precise fingerprint below (which ignores
+    a newly bound submodule, then refreshes the copies)."""
+
+    def __init__(self):
+        self.state = _state()
+        self._copy()
+
+    def _copy(self):
+        self.dicts = [(m, dict(vars(m))) for m in (sys.modules.get(n) for n in _WATCHED) if m is not None]
+        self.rest = _cheap()
+
+    def changed(self):
+        if _cheap() == self.rest and all(vars(m) == d for m, d in self.dicts):
+            return None
+        why = _changed(self.state, _state())
+        if why is None:
+            self._copy()
+        return why
+
+
+def _cheap():
+    import unittest
+
+    dec = sys.modules.get("decimal")
+    threads = sys.modules.get("threading")
+    return (id(sys.stdin), id(sys.stdout), id(sys.stderr), id(sys.displayhook), id(sys.excepthook), len(sys.path),
+            sys.getswitchinterval(), dict(os.environ), dict(vars(unittest.TestCase)), os.getcwd(),
+            threads.active_count() if threads else 1, builtins.__import__ is _IMPORT,
+            [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE)],
+            str(dec.getcontext()) if dec else None)
+
+
 def _state():
-    """What a job could leave behind that a fresh judge would not have (identities only: cheap, and never calls
-    code of the objects compared)."""
+    """What a job could leave behind that a fresh judge would not have (identities only: never calls code of the
+    objects compared)."""
     mods = []
     for name in _WATCHED:
         m = sys.modules.get(name)
@@ -122,7 +156,7 @@ def loop(chan, job_fd, shm, kinds, zsock, calibrated, opts, cpu_limit):  # pragm
     jctx.keep_spare = True  # one candidate cloned and set up ahead, carried from job to job
     jctx.send_calibration = lambda key, value: out.send({"t": "cal", "key": key, "value": value})
     limit0 = sys.getrecursionlimit()
-    base = _state()
+    base = Baseline()
     buf, served = b"", 0
     while True:
         while b"\n" not in buf:
@@ -149,11 +183,13 @@ def loop(chan, job_fd, shm, kinds, zsock, calibrated, opts, cpu_limit):  # pragm
             if hasattr(s, "take"):
                 s.take()
         stats["judge_run_ms"] = (time.perf_counter() - t0) * 1000
-        out.send({"t": "s", "stats": stats})
         served += 1
         t = os.times()
+        t1 = time.perf_counter()
         why = ("jobs" if served >= MAX_JOBS else "cpu" if t.user + t.system > cpu_limit / 2 else
-               "children" if _has_children() else _changed(base, _state()))
+               "children" if _has_children() else base.changed())
+        stats["judge_check_ms"] = (time.perf_counter() - t1) * 1000
+        out.send({"t": "s", "stats": stats})
         chan.send({"t": "end", "retire": why})
         if why is not None:
             return

@@ -224,7 +224,9 @@ def run_judge(job, ctx, proto, judges):
         jp = judges.get(ctx)
         out = jp.run_job({**job, "tests": tests}, hard + 1.0, on_record, proto.flush)
         if out.ended:
+            t0 = time.perf_counter()
             jp.tidy()
+            ctx.stats["tidy_ms"] = ctx.stats.get("tidy_ms", 0) + (time.perf_counter() - t0) * 1000
             if out.retire:
                 judges.drop(ctx, out.retire)
         else:
@@ -285,6 +287,7 @@ def handle(job, kinds, ctx, proto, judges):
         return
     if "call" in job and "tests" not in job:
         job["tests"] = [{"key": "call"}]  # Sandbox.call of a judge-side kind: one result, keyed "call"
+    t0 = time.perf_counter()
     if "solution" in job:
         why = compile_error(job["solution"])
         if why is not None:
@@ -293,6 +296,7 @@ def handle(job, kinds, ctx, proto, judges):
                             "stderr": why, "load_failure": True})
             return
         job["_stateless"] = list(stateless(job["solution"]))
+    ctx.stats["check_ms"] = ctx.stats.get("check_ms", 0) + (time.perf_counter() - t0) * 1000
     run_judge(job, ctx, proto, judges)  # the kind's prepare (parsing, cached per text) runs in the judge
 
 
