@@ -88,3 +88,14 @@ describe("the long-lived judge", () => {
     expect(r.get("k3")!.verdict).toBe("pass");
   });
 });
+
+describe("the driver", () => {
+  it("keeps a worker's next job queued behind the running one (no idle gap per job)", async () => {
+    const pairs = Array.from({ length: 10 }, (_, i) =>
+      ut(`q${i}`, sol(300 + i), "self.assertEqual(add(2, 3), 5)"),
+    );
+    const r = await run(pairs);
+    for (const o of r.values()) expect(o.verdict).toBe("pass");
+    expect(sb.stats.jobs_ready ?? 0).toBeGreaterThanOrEqual(5);
+  });
+});

@@ -15,6 +15,7 @@ import gc
 import importlib.util
 import json
 import os
+import select
 import shutil
 import socket
 import sys
@@ -344,6 +345,8 @@ def serve(proto, kinds, ctx, zyg, opts):
                         "trace": traceback.format_exc()[-2000:]})
         ctx.stats["jobs"] = ctx.stats.get("jobs", 0) + 1
         ctx.stats["job_ms"] = ctx.stats.get("job_ms", 0) + (time.perf_counter() - t0) * 1000
+        if b"\n" in proto.buf or select.select([proto.rfd], [], [], 0)[0]:
+            ctx.stats["jobs_ready"] = ctx.stats.get("jobs_ready", 0) + 1  # the driver had the next job queued
         proto.send({"op": "done", "id": job.get("id"), "stats": ctx.stats})
 
 
