@@ -103,6 +103,7 @@ export default defineCommand({
     let count = 0;
     let correct = 0;
     let todo = 0;
+    const failed: string[] = [];
     const show = progress("labelled");
     try {
       const r = await labelSamples(spec, loaded.problems, samples.records, {
@@ -130,6 +131,10 @@ export default defineCommand({
             console.error(`coderm: ${kept} samples already labelled in ${args.out}; ${left} to go`);
         },
         onGroundTruth: progress("expected outputs"),
+        onTaskError: (task, reason) => {
+          failed.push(task);
+          console.error(`coderm: ${task}: ${reason}; its samples are labelled with this error`);
+        },
         onLabels: (labels) => {
           count += labels.length;
           correct += labels.filter((l) => l.correct).length;
@@ -141,5 +146,11 @@ export default defineCommand({
       await executor?.close();
     }
     console.error(`coderm: labelled ${count} samples, ${correct} correct → ${args.out}`);
+    if (failed.length > 0) {
+      console.error(
+        `coderm: no verdict for the samples of ${failed.length} task(s) (${failed.join(", ")}): their labels carry \`error\`; a rerun tries them again`,
+      );
+      process.exitCode = 1;
+    }
   },
 });

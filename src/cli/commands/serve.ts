@@ -6,8 +6,10 @@ import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { QueueSet } from "../../queue/index.js";
 import { isolationLine } from "../../report/isolation.js";
+import { suiteTestGenerator } from "../../run/index.js";
 import { type PairExecutor, Sandbox } from "../../sandbox/index.js";
 import { startServer } from "../../serve/index.js";
+import { openStore } from "../../store/index.js";
 import { commandMeta } from "../command-list.js";
 import { numberFlag } from "../flags.js";
 
@@ -35,7 +37,10 @@ export default defineCommand({
       description:
         "Execute pairs on coderm workers through Redis (redis://host:port[,…]); /run_code stays local",
     },
-    store: { type: "string", description: "SQLite file that keeps registered suites across restarts" },
+    store: {
+      type: "string",
+      description: "SQLite file that keeps registered suites and cached tester responses across restarts",
+    },
     "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
   },
   async run({ args }) {
@@ -63,6 +68,8 @@ export default defineCommand({
       deadlineMs: deadline === undefined ? undefined : Math.round(deadline * 1000),
       memoryStatus: Boolean(args["memory-status"]),
       store: args.store,
+      // /v1/suites with generate: the llm stage, its responses cached in the same store (memory without one).
+      generateTests: suiteTestGenerator({ store: openStore(args.store ?? ":memory:") }),
       log: (entry) => console.log(JSON.stringify({ t: new Date().toISOString(), ...entry })),
     });
     console.error(`serve: listening on ${server.url}${args.queue ? ` (pairs through ${args.queue})` : ""}`);

@@ -43,24 +43,58 @@ class _Sink:
         self.dropped += max(0, len(chunk) - max(room, 0))
 
 
-def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=OUT_CAP, err_cap=ERR_CAP,
-        fetch=None):
-    """Run one program in a fresh candidate. Returns {status: ok|error|timeout|memory|crash, exit_code, signal,
-    stdout, stderr, truncated, stderr_truncated, time_ms, cpu_ms, max_rss_kb}, and with `fetch` (relative
-    paths) `files`: {path: base64} of those the program left in its cwd (missing ones are left out)."""
-    data = stdin.encode("utf-8", "surrogateescape") if isinstance(stdin, str) else bytes(stdin)
+_spare = None  # this judge's candidate for its next run, asked for ahead: (ticket, stdin memfd, stdout, stderr)
+
+
+def _ask(ctx):
+    """Ask the zygote for a program candidate with fresh stdio: a memfd as fd 0 (filled when the run starts;
+    the candidate shares its offset, so rewinding it there is enough) and a pipe each for fds 1 and 2."""
     in_fd = os.memfd_create("stdin", os.MFD_CLOEXEC)
-    view = memoryview(data)
-    while view:
-        view = view[os.write(in_fd, view):]
-    os.lseek(in_fd, 0, os.SEEK_SET)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     try:
-        pid, pidfd, sock = ctx.spawn("program", {}, {0: in_fd, 1: out_w, 2: err_w})
-    finally:
-        for fd in (in_fd, out_w, err_w):
+        ticket = ctx.spawn_ahead("program", {}, {0: in_fd, 1: out_w, 2: err_w})
+    except BaseException:
+        for fd in (in_fd, out_r, err_r):
             os.close(fd)
+        raise
+    finally:
+        os.close(out_w)
+        os.close(err_w)
+    return ticket, in_fd, out_r, err_r
+
+
+def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=OUT_CAP, err_cap=ERR_CAP,
+        fetch=None, ahead=False):
+    """Run one program in a fresh candidate. Returns {status: ok|error|timeout|memory|crash, exit_code, signal,
+    stdout, stderr, truncated, stderr_truncated, time_ms, cpu_ms, max_rss_kb}, and with `fetch` (relative
+    paths) `files`: {path: base64} of those the program left in its cwd (missing ones are left out).
+    `ahead`: another run follows in this judge, so its candidate is asked for now and starts (clone, clean
+    room) while this program runs. Every run still gets a candidate no program has touched."""
+    global _spare
+    t0 = time.monotonic()
+    spare, _spare = _spare, None
+    ticket, in_fd, out_r, err_r = spare if spare is not None else _ask(ctx)
+    try:
+        pid, pidfd, sock = ctx.take(ticket)
+    except BaseException:
+        for fd in (in_fd, out_r, err_r):
+            os.close(fd)
+        raise
+    try:
+        if ahead:
+            try:
+                _spare = _ask(ctx)
+            except OSError:
+                _spare = None
+        data = stdin.encode("utf-8", "surrogateescape") if isinstance(stdin, str) else bytes(stdin)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(in_fd, view):]
+        os.lseek(in_fd, 0, os.SEEK_SET)
+    finally:
+        os.close(in_fd)
+    t_spawned = time.monotonic()
     conn = wire.Conn(sock, ctx.max_frame)
     out, err = _Sink(out_cap), _Sink(err_cap)
     state = {"start": None, "end": None, "memory": False, "killed": False, "files": None}
@@ -76,13 +110,25 @@ def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=O
     finally:
         for fd in (out_r, err_r, sock):
             os.close(fd)
+    t_col = time.monotonic()
     select.select([pidfd], [], [], 5.0)
     os.close(pidfd)
     st = ctx.wait_candidate(pid)
-    res = _result(st, out, err, state, time.monotonic())
+    now = time.monotonic()
+    _stat(ctx, "prog_spawned_ms", t_spawned - t0)
+    if state["start"] is not None:
+        _stat(ctx, "prog_setup_ms", state["start"] - t_spawned)
+        _stat(ctx, "prog_run_ms", (state["end"] or t_col) - state["start"])
+    _stat(ctx, "prog_drain_ms", t_col - (state["end"] or t_col))
+    _stat(ctx, "prog_reap_ms", now - t_col)
+    res = _result(st, out, err, state, now)
     if fetch:
         res["files"] = _fetched(state["files"], fetch)
     return res
+
+
+def _stat(ctx, key, secs):
+    ctx.stats[key] = ctx.stats.get(key, 0) + secs * 1000
 
 
 def _drain_files(conn, state):
