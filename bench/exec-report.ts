@@ -142,7 +142,7 @@ export function breakdown(
   return [
     `  cost breakdown (µs; ${jobs} jobs, ${cands} candidates, ${g("pairs")} pairs judged, ${g("round_trips")} round trips, ${g("memo_hits")} remembered calls):`,
     `    per job (one solution's batch): worker total ${per(g("job_ms"), jobs)}; worker outside the kind ${per(outside, jobs)} (compile check, relay, tidy; ${g("judges")} judge forks of ${per(g("judge_fork_ms"), g("judges"))}); kind outside pairs ${per(perJobOther, jobs)}`,
-    `    per candidate: zygote clone until ready ${per(g("spawn_ms"), cands)}; solution load ${per(g("load_ms"), cands)}; kill + reap ${per(g("kill_ms"), cands)}`,
+    `    per candidate: zygote clone until ready ${per(g("spawn_ms"), cands)}; solution load ${per(g("load_ms"), cands)}; kill + reap ${per(g("kill_ms"), cands)}; CPU (load-proof): candidate ${per(g("cand_cpu_ms"), g("cand_reaped"))}, zygote ${per(g("zygote_cpu_ms"), cands)}`,
     `    per pair: judge time ${per(inJudge, g("pairs"))} (candidate clone + load included when re-forked per test, timeouts' full second too), of which round trips ${per(rt, g("pairs"))} (${(g("round_trips") / Math.max(1, g("pairs"))).toFixed(1)} × ${per(rt, g("round_trips"))}); Node side ${per(node, pairs)}`,
   ];
 }

@@ -1061,6 +1061,7 @@ class JudgeCtx:
         self._stash = {}
         self._ahead = set()  # request ids of candidates asked for ahead by a kind (spawn_ahead)
         self.keep_spare = False  # a long-lived judge keeps one candidate ready, whatever the kind asks
+        self._last_usage = None
         self._live = set()  # candidates handed out and not yet killed or reaped (killed at the end of a job)
 
     def begin_job(self, stats):
@@ -1200,7 +1201,19 @@ class JudgeCtx:
                     os.close(fd)
                 ours.close()
                 raise OSError(rep.get("error", "no pidfd"))
+            self._usage(rep.get("u"))
             return rep["pid"], fds[0], ours.detach()
+
+    def _usage(self, u):
+        """The zygote's cumulative counters (candidates reaped, their CPU, its own CPU) → this job's share."""
+        if type(u) is not list or len(u) != 3:
+            return
+        last, self._last_usage = self._last_usage, u
+        if last is None:
+            return
+        st = self.stats
+        for k, i in (("cand_reaped", 0), ("cand_cpu_ms", 1), ("zygote_cpu_ms", 2)):
+            st[k] = st.get(k, 0) + max(0, u[i] - last[i])
 
     def wait_candidate(self, pid):
         """Reap an exited candidate through the zygote (its parent): {"status" (as os.waitpid), "utime", "stime",
@@ -1240,6 +1253,9 @@ class JudgeCtx:
         """Run a kind's own module-level function `fn(chan, payload)` in a fresh candidate (candidate hygiene for
         code that runs untrusted programs itself, e.g. the program kind). Returns {"status": "done"|"killed"|
         "crashed", "records": n, "elapsed": s}. Records are untrusted."""
+        if not getattr(sys.modules.get(fn.__module__), "CANDIDATE_SIDE", False):
+            raise RuntimeError(f"{fn.__module__} must set CANDIDATE_SIDE = True to run its functions in candidates "
+                               "(so it is loaded before the zygote forks)")
         name = f"{fn.__module__}:{fn.__qualname__}"
         t0 = time.monotonic()
         pid, pidfd, fd = self.spawn("run", {"fn": name, "payload": payload})

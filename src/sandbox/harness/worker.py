@@ -15,6 +15,7 @@ import gc
 import importlib.util
 import json
 import os
+import re
 import select
 import shutil
 import socket
@@ -26,29 +27,40 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import candidate  # noqa: E402,F401 - imported before the zygote forks: candidates run it
-import forkrun  # noqa: E402
+# Only what candidates need is imported before the zygote forks; the judge's side (judge, unittest.mock, the
+# kinds, the static check) comes after it, in main(), so candidates never carry it (preload.CANDIDATE).
+import candidate  # noqa: E402,F401 - candidates run it
 import isolation  # noqa: E402
-import judge  # noqa: E402,F401 - imported before the zygote forks (judges are forks of this worker)
-import judge_proc  # noqa: E402
-from preload import preload  # noqa: E402
-import static_check  # noqa: E402
+from preload import CANDIDATE, preload  # noqa: E402
 import wire  # noqa: E402
 import zygote  # noqa: E402
 
+forkrun = judge_proc = static_check = None  # imported in main() once the zygote has forked
+_CANDIDATE_SIDE = re.compile(r"^CANDIDATE_SIDE\s*=\s*True\b", re.M)
 
-def load_kinds():
+
+def kind_names():
+    folder = os.path.join(HERE, "kinds")
+    return [f[:-3] for f in sorted(os.listdir(folder)) if f.endswith(".py") and not f.startswith("_")]
+
+
+def candidate_side(name):
+    """A kind that runs its own functions in candidates (ctx.run_candidate) says `CANDIDATE_SIDE = True`: it is
+    loaded before the zygote forks, so candidates can resolve it (they cannot read /harness)."""
+    with open(os.path.join(HERE, "kinds", f"{name}.py"), encoding="utf-8") as f:
+        return bool(_CANDIDATE_SIDE.search(f.read()))
+
+
+def load_kinds(names):
     kinds = {}
     folder = os.path.join(HERE, "kinds")
-    for fname in sorted(os.listdir(folder)):
-        if fname.endswith(".py") and not fname.startswith("_"):
-            name = fname[:-3]
-            mod_name = f"coderm_kind_{name}"
-            spec = importlib.util.spec_from_file_location(mod_name, os.path.join(folder, fname))
-            mod = importlib.util.module_from_spec(spec)
-            sys.modules[mod_name] = mod  # resolvable by name in candidates (ctx.run_candidate)
-            spec.loader.exec_module(mod)
-            kinds[name] = mod
+    for name in names:
+        mod_name = f"coderm_kind_{name}"
+        spec = importlib.util.spec_from_file_location(mod_name, os.path.join(folder, f"{name}.py"))
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[mod_name] = mod  # resolvable by name in candidates when loaded before the zygote forks
+        spec.loader.exec_module(mod)
+        kinds[name] = mod
     return kinds
 
 
@@ -302,16 +314,28 @@ def handle(job, kinds, ctx, proto, judges):
 
 
 def main():
+    global forkrun, judge_proc, static_check
     opts = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     proto = Proto()
-    kinds = load_kinds()
     scratch_root = tempfile.mkdtemp(prefix="coderm-")
-    wipe = ("/tmp", "/dev/shm") if opts.get("private_tmp") else ()
-    ctx = forkrun.Ctx(lambda rec: None, [proto.rfd, proto.wfd], scratch_root, opts.get("cpu_seconds", 60), wipe)
-    preload()
+    names = kind_names()
+    early = [n for n in names if candidate_side(n)]
+    kinds = load_kinds(early) if early else {}
+    preload(CANDIDATE)
     gc.collect()
     gc.freeze()  # the zygote and judges then touch fewer pages: fewer copy-on-write faults per fork
     zyg = Zygote(opts, scratch_root)
+    import forkrun  # noqa: E402 - the judge's side, after the zygote forked
+    import judge  # noqa: E402,F401 - judges are forks of this worker
+    import judge_proc  # noqa: E402
+    import static_check  # noqa: E402
+
+    kinds.update(load_kinds([n for n in names if n not in kinds]))
+    preload()
+    gc.collect()
+    gc.freeze()
+    wipe = ("/tmp", "/dev/shm") if opts.get("private_tmp") else ()
+    ctx = forkrun.Ctx(lambda rec: None, [proto.rfd, proto.wfd], scratch_root, opts.get("cpu_seconds", 60), wipe)
     ctx.keep_pids.add(zyg.pid)
     report = isolation.harden_worker(opts)
     report["candidates"] = [zyg.ok, zyg.why]
