@@ -19,7 +19,8 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const runs = Number(flag("runs") ?? (argv.includes("--quick") ? 3 : 10));
-const workers = flag("workers") ?? "1";
+// Default: no --workers, as a user types it (exec starts one worker per pair at most).
+const workers = flag("workers");
 if (!Number.isInteger(runs) || runs < 1) {
   console.error(`bench:startup: --runs must be an integer ≥ 1, got "${flag("runs")}"`);
   process.exit(1);
@@ -51,7 +52,7 @@ const tsx = join(root, "node_modules", ".bin", "tsx");
 const dist = join(root, "dist", "cli", "main.js");
 const src = join(root, "src", "cli", "main.ts");
 const out = join(dir, "out.jsonl");
-const exec = ["exec", "--pairs", pairs, "--out", out, "--workers", workers];
+const exec = ["exec", "--pairs", pairs, "--out", out, ...(workers ? ["--workers", workers] : [])];
 
 interface Scenario {
   name: string;

@@ -322,6 +322,15 @@ describe("README walk", () => {
     expect(paths.filter((p) => !existsSync(join(ROOT, p)))).toEqual([]);
   });
 
+  it("every `npm run X` it mentions, in prose or code, is a script of package.json", () => {
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const named = [...README.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((n) => !(n in scripts))).toEqual([]);
+  });
+
   it("every command in its sh blocks runs as written (with the substitutions above) and its paths exist", async () => {
     const commands = readmeCommands(README, env);
     expect(commands.length).toBeGreaterThan(15);

@@ -4,6 +4,7 @@
  */
 
 import { createWriteStream, existsSync, readFileSync, truncateSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { defineCommand } from "citty";
 import { z } from "zod";
 import { CodermError } from "../../errors.js";
@@ -76,6 +77,7 @@ async function startExecutor(
   },
   sandbox: SandboxFlags,
   verdictSettings: Omit<SandboxOptions, "workers" | "requireIsolation"> & { hardened: boolean },
+  pairs: number,
 ): Promise<{ executor: PairExecutor; queued?: QueueExecutor | QueueSet; local?: Sandbox }> {
   if (args.queue) {
     if (args.workers !== undefined)
@@ -104,8 +106,9 @@ async function startExecutor(
     }
     return { executor: queued, queued };
   }
+  // A worker beyond one per pair would only cost start-up time (a one-pair exec starts one, not one per CPU).
   const local = await Sandbox.start({
-    workers: sandbox.workers,
+    workers: Math.min(sandbox.workers ?? availableParallelism(), Math.max(1, pairs)),
     ...verdictSettings,
     requireIsolation: sandbox.requireIsolation,
   });
@@ -172,7 +175,7 @@ export default defineCommand({
       hardened: !reference, // the alias the queue's result keys read (src/queue/shards.ts)
       skipIsPass: reference,
     };
-    const { executor, queued, local } = await startExecutor(args, sandbox, verdictSettings);
+    const { executor, queued, local } = await startExecutor(args, sandbox, verdictSettings, todo.length);
     if (reference)
       console.error(
         "exec: WARNING --reference-verdicts: verdicts come from the solution's own process (forgeable); not a reward",
