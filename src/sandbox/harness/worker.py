@@ -2,9 +2,11 @@
 
 Started by src/sandbox/worker.ts as `python3 -s -S -P worker.py '<options json>'` with PYTHONHASHSEED fixed
 (inside bubblewrap when available, as an unprivileged uid). Processes under it:
-  zygote   forked at start, before any job (see zygote.py): forks one candidate per solution load;
-  judge    forked per job (judge-side kinds: unittest, assert): holds the tests, calls candidates, decides
-           verdicts, reports records to this worker on a private pipe;
+  zygote   forked at start, before any job and before the judge's side is imported (see zygote.py): forks
+           one candidate per solution load;
+  judge    forked on first use and kept (judge_proc.py): serves judge-side jobs (unittest, assert, program,
+           label_evalplus) one after another; holds the tests, calls candidates, decides verdicts, reports
+           records through a shared mapping; replaced when it dies or retires;
   child    forked per job for child-side kinds (legacy: the labels kind until it moves to the judge API).
 Protocol on the original stdin/stdout:
   -> {"op": "job", "id": N, "kind": "unittest" | "assert" | <plugin>, "solution": str, "tests": [...], ...}
