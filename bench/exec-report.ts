@@ -136,13 +136,13 @@ export function breakdown(
   const cands = g("candidates");
   const inJudge = g("pair_ms");
   const rt = g("round_trip_ms");
-  const judgeFork = g("child_ms") - g("judge_run_ms");
   const perJobOther = g("judge_run_ms") - inJudge;
+  const outside = g("job_ms") - g("judge_run_ms");
   const node = wallSec * 1000 * workers - g("job_ms");
   return [
     `  cost breakdown (µs; ${jobs} jobs, ${cands} candidates, ${g("pairs")} pairs judged, ${g("round_trips")} round trips, ${g("memo_hits")} remembered calls):`,
-    `    per job (one solution's batch): worker total ${per(g("job_ms"), jobs)}; judge fork + exit + reap ${per(judgeFork, jobs)}; kind outside pairs ${per(perJobOther, jobs)}`,
-    `    per candidate: zygote clone until ready ${per(g("spawn_ms"), cands)}; solution load ${per(g("load_ms"), cands)}; kill + reap ${per(g("kill_ms"), cands)}`,
+    `    per job (one solution's batch): worker total ${per(g("job_ms"), jobs)}; worker outside the kind ${per(outside, jobs)} (compile check, relay, tidy; ${g("judges")} judge forks of ${per(g("judge_fork_ms"), g("judges"))}); kind outside pairs ${per(perJobOther, jobs)}`,
+    `    per candidate: zygote clone until ready ${per(g("spawn_ms"), cands)}; solution load ${per(g("load_ms"), cands)}; kill + reap ${per(g("kill_ms"), cands)}; CPU (load-proof): candidate ${per(g("cand_cpu_ms"), g("cand_reaped"))}, zygote ${per(g("zygote_cpu_ms"), cands)}`,
     `    per pair: judge time ${per(inJudge, g("pairs"))} (candidate clone + load included when re-forked per test, timeouts' full second too), of which round trips ${per(rt, g("pairs"))} (${(g("round_trips") / Math.max(1, g("pairs"))).toFixed(1)} × ${per(rt, g("round_trips"))}); Node side ${per(node, pairs)}`,
   ];
 }

@@ -8,8 +8,11 @@
  *
  * Shapes: paper 100×100 on 4 problems; rl 16×10 on 40; sparse 6×5 on 80; timeouts (every 5th solution loops);
  * codet (the bundled slice: all 20 problems, 16×16, every disagreement listed and explained).
+ * coderm runs as a user runs it: the strict split with its default early stop (a pair's verdict is its first
+ * non-pass case, so the rest of a failing pair is not run; the pair verdict is the same as with --details, which
+ * runs every case and reports them, and is what the reference's whole-program run costs).
  * Usage: npm run bench:exec [-- --quick] [--shapes paper,rl] [--workers K] [--data DIR] [--force] [--parity]
- *        [--breakdown] [--ours-only (profiling: no reference, no ratio)]
+ *        [--details] [--breakdown] [--ours-only (profiling: no reference, no ratio)]
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -52,7 +55,7 @@ const shared = loadProblems(codetDir(opt("data")));
 const bundled = loadProblems(fileURLToPath(new URL("../vendor/codet/", import.meta.url)));
 console.log(
   `bench:exec — ${WORKERS} workers on both sides (${CORES} cores), /usr/bin/python3; ${shared.length} CodeT problems` +
-    `${QUICK ? "; QUICK (small shapes: correctness only, not speed)" : ""}`,
+    `; coderm ${flag("details") ? "with --details (every case run)" : "with early stop (the default)"}${QUICK ? "; QUICK (small shapes: correctness only, not speed)" : ""}`,
 );
 
 const rows: string[] = [];
@@ -76,7 +79,7 @@ for (const shape of shapes) {
   console.log(`\n[${label}] ${pairs.length} pairs; load before ${before.toFixed(2)}`);
   if (flag("ours-only")) {
     const t = performance.now();
-    const sb = await Sandbox.start({ workers: WORKERS, parity: flag("parity"), details: true });
+    const sb = await Sandbox.start({ workers: WORKERS, parity: flag("parity"), details: flag("details") });
     let n = 0;
     const counts: Record<string, number> = {};
     for await (const o of sb.run(pairs)) {
@@ -94,7 +97,7 @@ for (const shape of shapes) {
   const ref1 = runReference(programs, WORKERS);
   console.log(`  reference #1: ${ref1.sec.toFixed(2)} s, ${(pairs.length / ref1.sec).toFixed(1)} pairs/s`);
   const t0 = performance.now();
-  const sb = await Sandbox.start({ workers: WORKERS, parity: flag("parity"), details: true });
+  const sb = await Sandbox.start({ workers: WORKERS, parity: flag("parity"), details: flag("details") });
   const ours = new Map<string, PairOutcome>();
   for await (const o of sb.run(pairs)) ours.set(o.id, o);
   await sb.close();

@@ -134,5 +134,10 @@ export const LabelSchema = z.object({
   /** Final correctness used by metrics: plus_status when present, else base_status. */
   correct: z.boolean(),
   details: z.string().optional(),
+  /**
+   * No verdict could be reached (e.g. the task's canonical solution failed, so there is nothing to compare
+   * with): the statuses say fail and `correct` false, and a rerun of `coderm label` tries the sample again.
+   */
+  error: z.string().optional(),
 });
 export type Label = z.infer<typeof LabelSchema>;

@@ -7,4 +7,11 @@ export {
   type ResolvedProblems,
   resolveProblems,
 } from "./resolve.js";
+export {
+  EMBED_CHOICES,
+  type EmbedChoice,
+  paperPromptBenchmarks,
+  type TesterEmbeds,
+  testerEmbeds,
+} from "./tester-embeds.js";
 export type { BenchmarkDef, BenchmarkLoadOptions, LabelSpec, LoadedProblems } from "./types.js";

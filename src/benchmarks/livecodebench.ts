@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { readJsonl } from "../io/jsonl.js";
 import { loadLiveCodeBench } from "../problems/index.js";
 import { liveCodeBenchProblemsFromPrompts, PromptRecordSchema, promptStyle } from "../prompts/index.js";
+import { paperTesterSolutions } from "./_paper-embeds.js";
 import type { BenchmarkDef } from "./types.js";
 
 const BUNDLED_PROMPTS = fileURLToPath(
@@ -18,6 +19,7 @@ export const livecodebench: BenchmarkDef = {
   title: "LiveCodeBench",
   summary: "LiveCodeBench (--lcb-dir for test cases and labels; bundled: the paper's prompts only)",
   prompts: promptStyle("livecodebench"),
+  paperTesterSolutions: paperTesterSolutions("livecodebench"),
   labels: { kind: "livecodebench" },
   options: ["lcbDir", "release", "since", "until"],
   async load(o) {

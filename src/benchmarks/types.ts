@@ -50,6 +50,12 @@ export interface BenchmarkDef {
   load(options: BenchmarkLoadOptions): Promise<LoadedProblems>;
   /** The paper's prompts for it. */
   prompts: PromptStyle;
+  /**
+   * task_id → the solution the paper's tester prompt embeds, where the paper's prompts are bundled (CodeRM's
+   * `input_<name>_ut.jsonl`: one model-written solution per task). Tester prompts default to these, so they
+   * equal the paper's byte for byte; see `testerEmbeds`.
+   */
+  paperTesterSolutions?: () => Promise<ReadonlyMap<string, string>>;
   /** Its ground truth, when its problems carry one (see `groundTruthOf`). */
   labels?: LabelSpec;
   /** Which load options besides `dataDir`/`file` it reads (others are refused, not silently ignored). */

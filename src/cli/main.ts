@@ -6,9 +6,11 @@
 import { type CommandDef, defineCommand, runCommand } from "citty";
 import { isCodermError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { COMMAND_NAMES, type CommandName, commandMeta } from "./command-list.js";
 
-// Each command is loaded lazily so `coderm --help` does not pay for SQLite, tree-sitter or the sandbox.
-const load = (name: string) => () =>
+// Each command is loaded lazily so `coderm --help` and a one-pair `coderm exec` do not pay for SQLite,
+// tree-sitter, the LLM client, the HTTP server or Redis: a command module imports only what it uses.
+const load = (name: CommandName) => () =>
   import(`./commands/${name}.js`).then((m: { default: CommandDef }) => m.default);
 
 export const main = defineCommand({
@@ -17,22 +19,14 @@ export const main = defineCommand({
     version: VERSION,
     description: "Unit-test rewards for code: sample solutions and tests, execute, vote.",
   },
-  subCommands: {
-    doctor: load("doctor"),
-    eval: load("eval"),
-    exec: load("exec"),
-    extract: load("extract"),
-    generate: load("generate"),
-    label: load("label"),
-    problems: load("problems"),
-    rank: load("rank"),
-    run: load("run"),
-    synth: load("synth"),
-    "scale-eval": load("scale-eval"),
-    serve: load("serve"),
-    worker: load("worker"),
-  },
+  subCommands: Object.fromEntries(COMMAND_NAMES.map((name) => [name, load(name)])),
 });
+
+/** The root's usage lists commands from their summaries alone: citty would import every command for it. */
+const listing: CommandDef = {
+  ...main,
+  subCommands: Object.fromEntries(COMMAND_NAMES.map((name) => [name, { meta: commandMeta(name) }])),
+};
 
 async function cli(rawArgs: string[]): Promise<void> {
   try {
@@ -43,7 +37,7 @@ async function cli(rawArgs: string[]): Promise<void> {
     const { resolveSubCommand, printUsage } = await import("./help.js");
     const { cmd, parent, depth, args } = await resolveSubCommand(main, rawArgs);
     if (rawArgs.includes("--help") || rawArgs.includes("-h") || rawArgs.length === 0) {
-      await printUsage(cmd, parent);
+      await printUsage(depth === 0 ? listing : cmd, parent);
       return;
     }
     const { checkFlags } = await import("./check-flags.js");

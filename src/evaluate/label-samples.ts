@@ -4,7 +4,7 @@
  * as each task finishes, and key the EvalPlus expected-output cache one way.
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync } from "node:fs";
+import { appendFileSync, existsSync, renameSync, writeFileSync } from "node:fs";
 import type { LabelSpec } from "../benchmarks/index.js";
 import { CodermError } from "../errors.js";
 import { readJsonl } from "../io/jsonl.js";
@@ -44,6 +44,11 @@ export interface LabelSamplesOptions {
   onLabels?: (labels: Label[]) => void;
   /** EvalPlus expected outputs: tasks done (cached or computed) out of those needed. */
   onGroundTruth?: (done: number, total: number) => void;
+  /**
+   * A task whose ground truth failed (its canonical solution raised, crashed or ran out of time): its samples
+   * get labels with `error`, every other task is labelled.
+   */
+  onTaskError?: (taskId: string, reason: string) => void;
 }
 
 export interface LabelSamplesResult {
@@ -82,7 +87,14 @@ export async function labelSamples(
     if (!byId.has(s.task_id))
       throw new CodermError("E_BAD_INPUT", `task ${s.task_id} is not in the problems`);
   }
-  const labels = o.file && existsSync(o.file) ? (await readJsonl(o.file, LabelSchema)).records : [];
+  let labels = o.file && existsSync(o.file) ? (await readJsonl(o.file, LabelSchema)).records : [];
+  // A label without a verdict (its task's ground truth failed) is tried again: the file is rewritten
+  // without it, so the new label does not sit beside the old one.
+  if (o.file && labels.some((l) => l.error !== undefined)) {
+    labels = labels.filter((l) => l.error === undefined);
+    writeFileSync(`${o.file}.tmp`, labels.map((l) => `${JSON.stringify(l)}\n`).join(""));
+    renameSync(`${o.file}.tmp`, o.file);
+  }
   const kept = labels.length;
   const done = new Set(labels.map(key));
   const todo = samples.filter((s) => !done.has(key(s)));
@@ -103,11 +115,17 @@ export async function labelSamples(
     const needed = new Set(todo.map((s) => s.task_id));
     const subset = problems.filter((p) => needed.has(p.task_id));
     let gtDone = 0;
+    const truthErrors = new Map<string, string>();
     const truth = await loadGroundTruth(subset, spec.dataset, {
       executor,
       hash: groundTruthKey(problems, o.problemsFile),
       ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}),
       onTask: () => o.onGroundTruth?.(++gtDone, subset.length),
+      onFailure: (task, reason) => {
+        truthErrors.set(task, reason);
+        o.onGroundTruth?.(++gtDone, subset.length);
+        o.onTaskError?.(task, reason);
+      },
     });
     await labelEvalPlus(todo, truth, {
       executor,
@@ -117,6 +135,7 @@ export async function labelSamples(
       baseOnly: o.baseOnly,
       clock,
       noDedupe: o.noDedupe,
+      truthErrors,
       onLabels,
     });
   }

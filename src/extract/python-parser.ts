@@ -6,7 +6,7 @@
  * loops over thousands of samples). Calling an extractor first throws an Error naming `initPython`.
  */
 import { createRequire } from "node:module";
-import { Language, type Node, Parser, type Tree } from "web-tree-sitter";
+import type { Node, Parser, Tree } from "web-tree-sitter";
 
 let parser: Parser | undefined;
 let loading: Promise<void> | undefined;
@@ -16,6 +16,8 @@ export function initPython(): Promise<void> {
   if (parser) return Promise.resolve();
   loading ??= (async () => {
     const require = createRequire(import.meta.url);
+    // Imported here: commands that never parse Python (exec, doctor, worker) do not load tree-sitter at all.
+    const { Language, Parser } = await import("web-tree-sitter");
     await Parser.init();
     const language = await Language.load(require.resolve("tree-sitter-python/tree-sitter-python.wasm"));
     const p = new Parser();

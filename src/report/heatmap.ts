@@ -26,7 +26,35 @@ export interface HeatmapOptions {
   /** Target width of the grid in px; cells shrink (down to 2 px) to fit. */
   maxGridWidth?: number;
   maxGridHeight?: number;
+  /**
+   * Row order: `passed` (default) sorts solutions by tests passed, most first, then identical rows together
+   * (the sets a vote counts), then by solution id; `given` keeps the file order. Labels keep solution ids.
+   */
+  order?: "passed" | "given";
 }
+
+const passes = (row: string) => row.split("").filter((c) => c === "1").length;
+
+/** Display order of the rows (solution ids) under `order`. */
+export function heatmapRowOrder(rows: readonly string[], order: "passed" | "given" = "passed"): number[] {
+  const ids = rows.map((_, i) => i);
+  if (order === "given") return ids;
+  const count = rows.map(passes);
+  return ids.sort((a, b) => {
+    const d = count[b]! - count[a]!;
+    if (d !== 0) return d;
+    const ra = rows[a]!;
+    const rb = rows[b]!;
+    // Descending pattern: passes on the first tests first, so the order reads left to right.
+    if (ra !== rb) return ra < rb ? 1 : -1;
+    return a - b;
+  });
+}
+
+const ORDER_CAPTION = {
+  passed: "sorted by tests passed (most first; equal rows together, then by id)",
+  given: "in solution order",
+} as const;
 
 const LEGEND_COLUMN = 190;
 
@@ -45,6 +73,8 @@ export function heatmap(o: HeatmapOptions): string {
     ),
   );
   const markers = o.markers ?? [];
+  const orderKind = o.order ?? "passed";
+  const order = heatmapRowOrder(o.rows, orderKind);
   const showCorrect = o.correct != null;
   const showIndex = cell >= 9;
   const fontSize = Math.min(11, Math.max(8, cell - 1));
@@ -57,24 +87,32 @@ export function heatmap(o: HeatmapOptions): string {
   const gridHeight = n * cell;
   const legendTop = gridTop + gridHeight + 16;
   const legendItems = 3 + (showCorrect ? 2 : 0) + markers.length;
-  // Wide enough for the grid, the three legend columns and the title (≈ 8 px per character at 14 px).
-  const width = Math.max(gridLeft + gridWidth + 12, 12 + 3 * LEGEND_COLUMN, 24 + o.title.length * 8);
+  const subtitle = `rows: ${n} solutions, ${ORDER_CAPTION[orderKind]} · columns: ${m} unit tests`;
+  // Wide enough for the grid, the three legend columns, the title (≈ 8 px per character at 14 px) and the
+  // subtitle (≈ 6.2 px at 11 px).
+  const width = Math.max(
+    gridLeft + gridWidth + 12,
+    12 + 3 * LEGEND_COLUMN,
+    24 + o.title.length * 8,
+    24 + subtitle.length * 6.2,
+  );
   const height = legendTop + 18 * Math.ceil(legendItems / 3) + 8;
   const id = o.id ? ` id="${escapeXml(o.id)}"` : "";
   const titleId = `${o.id ?? "heatmap"}-title`;
 
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap"${id} width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-labelledby="${escapeXml(titleId)}" font-family="system-ui, sans-serif" font-size="${fontSize}" data-solutions="${n}" data-tests="${m}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap"${id} width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-labelledby="${escapeXml(titleId)}" font-family="system-ui, sans-serif" font-size="${fontSize}" data-solutions="${n}" data-tests="${m}" data-order="${orderKind}">`,
     `<title id="${escapeXml(titleId)}">${escapeXml(o.title)}</title>`,
     `<text class="chart-title" x="12" y="20" font-size="14" font-weight="600">${escapeXml(o.title)}</text>`,
-    `<text x="12" y="${px(gridTop - 12)}" font-size="11">rows: ${n} solutions · columns: ${m} unit tests</text>`,
+    `<text x="12" y="${px(gridTop - 12)}" font-size="11">${escapeXml(subtitle)}</text>`,
   );
 
   // Row labels: index, correctness, chosen-by markers.
   out.push('<g class="row-labels">');
-  for (let i = 0; i < n; i++) {
-    const y = gridTop + i * cell;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const y = gridTop + k * cell;
     if (showIndex) {
       out.push(
         `<text x="${px(12 + indexWidth - 4)}" y="${px(y + cell / 2)}" text-anchor="end" dominant-baseline="middle">${i}</text>`,
@@ -106,9 +144,11 @@ export function heatmap(o: HeatmapOptions): string {
   out.push(
     `<g class="cells" shape-rendering="crispEdges"><style>.hm-p{fill:${HEATMAP_COLOURS.pass}}.hm-f{fill:${HEATMAP_COLOURS.fail}}.hm-x{fill:${HEATMAP_COLOURS.missing}}</style>`,
   );
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
     const row = o.rows[i] ?? "";
-    const y = px(gridTop + i * cell);
+    const y = px(gridTop + k * cell);
+    out.push(`<g class="row" data-solution="${i}">`);
     for (let j = 0; j < m; j++) {
       const ch = row[j];
       const cls = ch === "1" ? "hm-p" : ch === "0" ? "hm-f" : "hm-x";
@@ -116,6 +156,7 @@ export function heatmap(o: HeatmapOptions): string {
         `<rect class="cell ${cls}" x="${px(gridLeft + j * cell)}" y="${y}" width="${cell}" height="${cell}"/>`,
       );
     }
+    out.push("</g>");
   }
   out.push("</g>");
 

@@ -84,6 +84,8 @@ function curveChart(s: EvalSummary, axis: "over_m" | "over_n"): string {
     xLabel: tests ? "unit tests per problem (m)" : "solutions per problem (n)",
     yLabel: "best-of-n accuracy (%)",
     xScale: "log2",
+    // Accuracy is a percentage: a ± std band near 0 or 100 must not stretch the axis past it.
+    yBounds: [0, 100],
     series,
     formatY: (y) => y.toFixed(Number.isInteger(y) ? 0 : 1),
   });

@@ -30,6 +30,11 @@ export interface LineChartOptions {
   xScale?: ScaleKind;
   /** Forces the y domain (e.g. [0, 1]); the default is the data range widened to nice ticks. */
   yDomain?: [number, number];
+  /**
+   * Values y can take (e.g. [0, 100] for a percentage): points, bands and the axis are clamped to it, so a
+   * ± std band near 0 % does not draw the axis down to −20 %.
+   */
+  yBounds?: [number, number];
   width?: number;
   height?: number;
   formatX?: (x: number) => string;
@@ -39,6 +44,31 @@ export interface LineChartOptions {
 }
 
 const MARGIN = { top: 36, right: 180, bottom: 52, left: 64 };
+/** Tick labels are 12 px system-ui; a digit is ≈ 6.7 px there, so 7.5 px per character over-estimates. */
+const CHAR_PX = 7.5;
+const TICK_GAP_PX = 8;
+
+/**
+ * The x ticks that get a label: labels (centred on their tick) must not overlap. The last tick (the largest
+ * measured value, e.g. N = 299) always keeps its label; walking left, a tick is labelled only when its label
+ * ends a gap before the previous labelled one starts (so 256 is dropped next to 299).
+ */
+export function labelledTicks(
+  ticks: readonly number[],
+  at: (t: number) => number,
+  label: (t: number) => string,
+) {
+  const keep = new Set<number>();
+  let leftEdge = Number.POSITIVE_INFINITY;
+  for (const t of [...ticks].sort((a, b) => at(b) - at(a))) {
+    const half = (label(t).length * CHAR_PX) / 2;
+    if (at(t) + half + TICK_GAP_PX <= leftEdge) {
+      keep.add(t);
+      leftEdge = at(t) - half;
+    }
+  }
+  return keep;
+}
 
 /** Render the chart as an `<svg>` element string. Series with no finite points are listed in the legend only. */
 // Long: one SVG built top to bottom (axes, bands, series, legend) over the same scales and margins.
@@ -48,10 +78,13 @@ export function lineChart(o: LineChartOptions): string {
   const kind = o.xScale ?? "linear";
   const fx = o.formatX ?? ((x: number) => String(x));
   const fy = o.formatY ?? ((y: number) => String(y));
+  const [yMin, yMax] = o.yBounds ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const clampY = (v: number | undefined) => (v === undefined ? v : Math.min(yMax, Math.max(yMin, v)));
   const series = o.series.map((s) => ({
     ...s,
     points: s.points
       .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (kind !== "log2" || p.x > 0))
+      .map((p) => ({ ...p, y: clampY(p.y)!, lo: clampY(p.lo), hi: clampY(p.hi) }))
       .sort((a, b) => a.x - b.x),
   }));
   const all = series.flatMap((s) => s.points);
@@ -61,7 +94,9 @@ export function lineChart(o: LineChartOptions): string {
     xs.length > 0 ? [Math.min(...xs), Math.max(...xs)] : kind === "log2" ? [1, 2] : [0, 1];
   if (kind === "linear") xDomain = niceDomain(xDomain[0], xDomain[1]);
   else if (xDomain[0] === xDomain[1]) xDomain = [xDomain[0] / 2, xDomain[1] * 2];
-  const yDomain = o.yDomain ?? (ys.length > 0 ? niceDomain(Math.min(...ys), Math.max(...ys)) : [0, 1]);
+  let yDomain = o.yDomain ?? (ys.length > 0 ? niceDomain(Math.min(...ys), Math.max(...ys)) : [0, 1]);
+  // Nice rounding may step outside the bounds (98 % → 100 % is fine, 0 % → −20 % is not).
+  if (o.yBounds) yDomain = [Math.max(yMin, yDomain[0]), Math.min(yMax, yDomain[1])];
 
   const plotLeft = MARGIN.left;
   const plotRight = width - MARGIN.right;
@@ -102,12 +137,18 @@ export function lineChart(o: LineChartOptions): string {
   out.push(
     `<line x1="${px(plotLeft)}" x2="${px(plotRight)}" y1="${px(plotBottom)}" y2="${px(plotBottom)}" stroke="#333"/>`,
   );
+  // Every tick keeps its mark; only labels that fit are written (the measured x values can crowd: 256, 299).
+  const labelled = labelledTicks(sx.ticks, sx, fx);
   for (const t of sx.ticks) {
     const x = px(sx(t));
     out.push(
       `<line class="tick-mark" x1="${x}" x2="${x}" y1="${px(plotBottom)}" y2="${px(plotBottom + 5)}" stroke="#333"/>`,
-      `<text class="tick" x="${x}" y="${px(plotBottom + 18)}" text-anchor="middle">${escapeXml(fx(t))}</text>`,
     );
+    if (labelled.has(t)) {
+      out.push(
+        `<text class="tick" x="${x}" y="${px(plotBottom + 18)}" text-anchor="middle">${escapeXml(fx(t))}</text>`,
+      );
+    }
   }
   out.push(
     `<text class="axis-label" x="${px((plotLeft + plotRight) / 2)}" y="${px(height - 10)}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`,

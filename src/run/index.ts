@@ -23,3 +23,9 @@ export {
 } from "./pipeline.js";
 export { RUN_FILES, type RunHooks, type RunOutput, run } from "./run.js";
 export { RUN_STAGES, type RunState } from "./stages.js";
+export {
+  type SuiteTestGeneratorOptions,
+  type SuiteTests,
+  type SuiteTestsRequest,
+  suiteTestGenerator,
+} from "./suite-tests.js";

@@ -9,7 +9,7 @@ import { basename, join, resolve } from "node:path";
 import { CodermError } from "../errors.js";
 import { type CaseResult, VERDICTS, type Verdict } from "../records.js";
 import { buildReport, DEFAULT_PYTHON, prepareHarness, probeBwrap, SHARE_MOUNT } from "./isolation.js";
-import { crashed, programCase, programJob } from "./program.js";
+import { crashed, ProgramBatcher } from "./program.js";
 import type {
   IsolationReport,
   PairInput,
@@ -24,6 +24,8 @@ import type {
 import { type Job, WorkerDied, WorkerProcess, type WorkerResult, type WorkerSpawnOptions } from "./worker.js";
 
 const VERDICT_SET = new Set<string>(VERDICTS);
+/** Jobs in flight per worker (bench:exec rl at load ~3: a job's end → the next job's start gap was ≈ 0.2 ms/pair). */
+const PIPELINE = 2;
 
 interface Unit {
   key: string;
@@ -81,6 +83,12 @@ export class Sandbox {
   private readonly loadFailures = new Map<string, LoadFailure>();
   /** Counters of workers that were replaced (so `stats` does not lose them). */
   private retired: Record<string, number> = {};
+  /** Concurrent runProgram calls share worker jobs (serve's /run_code): see ProgramBatcher. */
+  private readonly programs = new ProgramBatcher(
+    (job, onResult, idleMs, signal) => this.exclusive(job, onResult, idleMs, signal),
+    () => this.workers.length,
+    () => ++this.jobSeq,
+  );
 
   private constructor(
     private readonly opts: Required<
@@ -91,7 +99,8 @@ export class Sandbox {
     private readonly workers: WorkerProcess[],
     private readonly spawnOpts: WorkerSpawnOptions,
   ) {
-    this.idle = workers.map((_, i) => i);
+    // Each worker takes PIPELINE jobs at once: the next is in its input when one ends, so it never waits for us.
+    this.idle = Array.from({ length: PIPELINE }, () => workers.map((_, i) => i)).flat();
   }
 
   private acquire(): Promise<number> {
@@ -125,9 +134,15 @@ export class Sandbox {
       if (typeof v === "number") this.retired[k] = (this.retired[k] ?? 0) + v;
   }
 
-  private async replaceWorker(slot: number): Promise<void> {
-    this.retire(this.workers[slot]!);
-    this.workers[slot]!.kill();
+  /** Replace the worker in `slot` if it is still `dead` (the other jobs it had in flight ask too). */
+  private async replaceWorker(slot: number, dead: WorkerProcess): Promise<void> {
+    const current = this.workers[slot]!;
+    if (current !== dead) {
+      await current.hello.catch(() => {});
+      return;
+    }
+    this.retire(dead);
+    dead.kill();
     const fresh = new WorkerProcess(this.spawnOpts);
     this.workers[slot] = fresh;
     await fresh.hello;
@@ -166,13 +181,19 @@ export class Sandbox {
     const onAbort = () => this.workers[slot]!.kill();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      if (signal?.aborted) return "aborted";
-      await this.workers[slot]!.run(wire, onResult, idleMs);
-      return undefined;
-    } catch (e) {
-      if (!(e instanceof WorkerDied)) throw e;
-      if (!this.closed) await this.replaceWorker(slot);
-      return e.message;
+      // A job queued behind one that killed its worker never started: it runs again on the fresh worker.
+      for (let tries = 0; ; tries++) {
+        if (signal?.aborted) return "aborted";
+        const w = this.workers[slot]!;
+        try {
+          await w.run(wire, onResult, idleMs);
+          return undefined;
+        } catch (e) {
+          if (!(e instanceof WorkerDied)) throw e;
+          if (!this.closed) await this.replaceWorker(slot, w);
+          if (e.started || tries > 0 || this.closed) return e.message;
+        }
+      }
     } finally {
       signal?.removeEventListener("abort", onAbort);
       this.release(slot);
@@ -193,16 +214,7 @@ export class Sandbox {
    * `expected`, which never reaches the program. Results in case order.
    */
   async runProgramCases(req: ProgramCasesRequest): Promise<ProgramCaseResult[]> {
-    req.signal?.throwIfAborted();
-    const { job, idleMs } = programJob(++this.jobSeq, req);
-    const out: (ProgramCaseResult | undefined)[] = req.cases.map(() => undefined);
-    const onResult = (r: WorkerResult) => {
-      out[Number(r.key)] = programCase(r);
-    };
-    const died = await this.exclusive(job, onResult, idleMs, req.signal);
-    req.signal?.throwIfAborted();
-    const why = died ?? "the worker gave no result";
-    return out.map((o) => o ?? { verdict: "crash", passed: false, result: crashed(why) });
+    return this.programs.run(req);
   }
 
   /**
@@ -373,7 +385,7 @@ export class Sandbox {
         }
       }
     };
-    const running = Promise.all(this.workers.map(() => loop())).then(
+    const running = Promise.all(Array.from({ length: this.workers.length * PIPELINE }, () => loop())).then(
       () => out.push({ id: "\0end", verdict: "crash", passed: false }),
       (e: unknown) => out.push({ id: "\0error", verdict: "crash", passed: false, stderr: String(e) }),
     );
@@ -440,20 +452,23 @@ export class Sandbox {
       if (r.load_failure) this.loadFailures.set(job.solutionKey, { ...o, duration_ms: 0 });
       deliver(u, o);
     };
+    const w = this.workers[slot]!;
     try {
-      await this.workers[slot]!.run(wire, onResult, this.opts.workerSilenceMs ?? hard * 1000 + 15_000);
+      await w.run(wire, onResult, this.opts.workerSilenceMs ?? hard * 1000 + 15_000);
       for (const u of byKey.values())
         deliver(u, { verdict: "crash", passed: false, stderr: "worker gave no result" });
     } catch (e) {
       if (!(e instanceof WorkerDied)) throw e;
       if (this.closed) return;
       const left = [...byKey.values()];
-      if (job.attempt === 0 && left.length > 0)
-        queue.unshift({ solutionKey: job.solutionKey, units: left, attempt: 1 });
+      // Only the job that was running is charged a retry; one queued behind it never started.
+      const attempt = e.started ? job.attempt + 1 : job.attempt;
+      if (attempt <= 1 && left.length > 0)
+        queue.unshift({ solutionKey: job.solutionKey, units: left, attempt });
       else
         for (const u of left)
           deliver(u, { verdict: "crash", passed: false, stderr: e.message.slice(0, 2000) });
-      await this.replaceWorker(slot);
+      await this.replaceWorker(slot, w);
     }
   }
 

@@ -107,6 +107,8 @@ export interface ProgramRequest {
   files?: Record<string, string | Uint8Array>;
   /** Bytes of stdout kept (default 32 MiB); beyond it `truncated` is true and the rest is dropped. */
   outputCapBytes?: number;
+  /** Files to return after the run (relative paths): `result.files`, base64; missing ones are left out. */
+  fetchFiles?: string[];
   signal?: AbortSignal;
 }
 
@@ -126,6 +128,8 @@ export interface ProgramResult {
   /** CPU time (user + system) and peak RSS, as the kernel reported them to the candidate's parent. */
   cpuMs: number;
   maxRssKb: number;
+  /** With `fetchFiles`: the files the program left at those paths, base64 (up to the output cap in all). */
+  files?: Record<string, string>;
 }
 
 /** Many stdin cases of one program; each case runs in a fresh candidate and the judge compares. */

@@ -47,14 +47,30 @@ export interface Job {
   [option: string]: unknown;
 }
 
-export class WorkerDied extends Error {}
+export class WorkerDied extends Error {
+  /** False for a job still queued behind the one that was running when the worker died (it never started). */
+  constructor(
+    message: string,
+    readonly started = true,
+  ) {
+    super(message);
+  }
+}
+
+interface InFlight {
+  onResult: (r: WorkerResult) => void;
+  idleMs: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
 
 export class WorkerProcess {
   readonly proc: ChildProcessWithoutNullStreams;
   readonly hello: Promise<WorkerHello>;
   private stderrTail = "";
-  private onLine: ((msg: Record<string, unknown>) => void) | undefined;
-  private onExit: ((why: string) => void) | undefined;
+  /** Jobs written and not done, in the order the worker runs them (the first is the one running). */
+  private readonly inFlight = new Map<number, InFlight>();
+  private watchdog: NodeJS.Timeout | undefined;
   private exited: string | undefined;
   /** The worker's cumulative counters and milliseconds (its last "done" line): see `Sandbox.stats`. */
   stats: Record<string, number> = {};
@@ -101,18 +117,52 @@ export class WorkerProcess {
         return;
       }
       if (msg.op === "hello") helloResolve(msg as unknown as WorkerHello);
-      else this.onLine?.(msg);
+      else this.onLine(msg);
     });
     this.proc.on("exit", (code, signal) => {
       this.exited = `worker exited (code ${code}, signal ${signal})${this.stderrTail ? `: ${this.stderrTail.trim().slice(-800)}` : ""}`;
       helloReject(new CodermError("E_SANDBOX", this.exited));
-      this.onExit?.(this.exited);
+      this.failAll(this.exited);
     });
     this.proc.on("error", (e) => {
       this.exited = `cannot start worker: ${e.message}`;
       helloReject(new CodermError("E_SANDBOX", this.exited));
-      this.onExit?.(this.exited);
+      this.failAll(this.exited);
     });
+  }
+
+  private onLine(msg: Record<string, unknown>): void {
+    const job = this.inFlight.get(msg.id as number);
+    this.arm(); // any line: the worker is alive
+    if (!job) return;
+    if (msg.op === "result") job.onResult(msg as unknown as WorkerResult);
+    else if (msg.op === "done") {
+      if (msg.stats && typeof msg.stats === "object") this.stats = msg.stats as Record<string, number>;
+      this.inFlight.delete(msg.id as number);
+      if (this.inFlight.size === 0) clearTimeout(this.watchdog);
+      job.resolve();
+    } else if (msg.op === "error") this.stderrTail += `\n${String(msg.message)}\n${String(msg.trace ?? "")}`;
+  }
+
+  /** The watchdog counts the worker's silence (not one job's): a queued job has nothing to say yet. */
+  private arm(): void {
+    clearTimeout(this.watchdog);
+    if (this.inFlight.size === 0) return;
+    const ms = Math.max(...[...this.inFlight.values()].map((j) => j.idleMs));
+    this.watchdog = setTimeout(() => {
+      this.kill();
+      this.failAll(`worker silent for ${ms} ms: killed`);
+    }, ms);
+  }
+
+  private failAll(why: string): void {
+    clearTimeout(this.watchdog);
+    let first = true;
+    for (const job of this.inFlight.values()) {
+      job.reject(new WorkerDied(why, first));
+      first = false;
+    }
+    this.inFlight.clear();
   }
 
   get alive(): boolean {
@@ -121,38 +171,14 @@ export class WorkerProcess {
 
   /**
    * Send one job; `onResult` gets each result line. Resolves at the worker's "done"; rejects with WorkerDied
-   * when the worker exits or stays silent for `idleMs`.
+   * when the worker exits or stays silent for `idleMs`. Several jobs may be in flight: the worker runs them in
+   * order, and the next one is already in its input when the last ends (no idle gap per job).
    */
   run(job: Job, onResult: (r: WorkerResult) => void, idleMs: number): Promise<void> {
-    if (this.exited) return Promise.reject(new WorkerDied(this.exited));
+    if (this.exited) return Promise.reject(new WorkerDied(this.exited, this.inFlight.size === 0));
     return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout;
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          this.kill();
-          finish(new WorkerDied(`worker silent for ${idleMs} ms: killed`));
-        }, idleMs);
-      };
-      const finish = (err?: Error) => {
-        clearTimeout(timer);
-        this.onLine = undefined;
-        this.onExit = undefined;
-        if (err) reject(err);
-        else resolve();
-      };
-      this.onLine = (msg) => {
-        if (msg.id !== job.id) return;
-        arm();
-        if (msg.op === "result") onResult(msg as unknown as WorkerResult);
-        else if (msg.op === "done") {
-          if (msg.stats && typeof msg.stats === "object") this.stats = msg.stats as Record<string, number>;
-          finish();
-        } else if (msg.op === "error")
-          this.stderrTail += `\n${String(msg.message)}\n${String(msg.trace ?? "")}`;
-      };
-      this.onExit = (why) => finish(new WorkerDied(why));
-      arm();
+      this.inFlight.set(job.id, { onResult, idleMs, resolve, reject });
+      if (this.inFlight.size === 1) this.arm();
       this.proc.stdin.write(`${JSON.stringify(job)}\n`);
     });
   }

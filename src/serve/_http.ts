@@ -4,7 +4,7 @@ import type { z } from "zod";
 
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 404 | 429 | 503,
+    readonly status: 400 | 404 | 429 | 501 | 502 | 503,
     message: string,
   ) {
     super(message);

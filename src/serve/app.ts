@@ -17,7 +17,7 @@ import type { ProgramRunner } from "./run-code.js";
 import { SCHEMAS } from "./schemas.js";
 import { type ScoreJob, score } from "./score.js";
 import { SubmitRequest } from "./submit.js";
-import { SuiteStore } from "./suites.js";
+import { SuiteStore, type TestGenerator } from "./suites.js";
 import { VerdictCache } from "./verdict-cache.js";
 
 export interface AppOptions {
@@ -34,6 +34,8 @@ export interface AppOptions {
   memoryStatus?: boolean;
   /** SQLite file keeping registered suites across restarts (default: memory only). */
   store?: string;
+  /** Samples unit tests for `POST /v1/suites` with `generate` (without it such requests get 501). */
+  generateTests?: TestGenerator;
   log?: (entry: Record<string, unknown>) => void;
 }
 

@@ -1,16 +1,24 @@
 /** The native API (/v1/*) and OpenRLHF's /get_reward, over the server's shared state. */
 import type { Context, Hono } from "hono";
+import { CodermError } from "../errors.js";
 import type { TestFormat } from "../records.js";
 import type { PairExecutor } from "../sandbox/index.js";
 import { body, HttpError } from "./_http.js";
 import { type GroupBarrier, GroupMismatch } from "./groups.js";
 import type { ServeMetrics } from "./metrics.js";
 import { type ProgramRunner, runCode } from "./run-code.js";
-import { GetRewardRequest, RewardRequest, RunCodeRequest, ScoreRequest, SuiteRequest } from "./schemas.js";
+import {
+  GetRewardRequest,
+  InlineSuite,
+  RewardRequest,
+  RunCodeRequest,
+  ScoreRequest,
+  SuiteRequest,
+} from "./schemas.js";
 import type { ScoreJob, score } from "./score.js";
 import { solutionCode } from "./solution-code.js";
 import { SubmitRequest, submit } from "./submit.js";
-import type { Suite, SuiteStore } from "./suites.js";
+import type { Suite, SuiteStore, TestGenerator } from "./suites.js";
 
 export interface RouteCtx {
   executor: PairExecutor;
@@ -19,6 +27,8 @@ export interface RouteCtx {
   barrier: GroupBarrier;
   metrics: ServeMetrics;
   memoryStatus?: boolean;
+  generateTests?: TestGenerator;
+  deadlineMs?: number;
   /** Admit `pairs` against the global bound for the duration of `work` (429 when full, 503 when draining). */
   admitted<T>(
     c: Context,
@@ -44,7 +54,42 @@ function resolveTests(
 export function nativeRoutes(app: Hono, ctx: RouteCtx): void {
   app.post("/v1/suites", async (c) => {
     const req = await body(c, SuiteRequest);
-    return c.json({ suite_id: ctx.suites.put(req), tests: req.tests.length });
+    if (req.tests)
+      return c.json({ suite_id: ctx.suites.put({ ...req, tests: req.tests }), tests: req.tests.length });
+    const g = req.generate!;
+    const generate = ctx.generateTests;
+    if (!generate)
+      throw new HttpError(501, "generate: this server was started without a tester model client");
+    const signal = AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(ctx.deadlineMs ?? 300_000)]);
+    let got: Awaited<ReturnType<TestGenerator>>;
+    try {
+      got = await generate({
+        problem: req.problem!,
+        solution: g.solution,
+        model: g.model,
+        baseUrl: g.base_url,
+        m: g.m,
+        apiKey: g.api_key,
+        signal,
+      });
+    } catch (e) {
+      if (signal.aborted) throw e;
+      // The model server's failure is a bad gateway, said in one line (E_SERVER names what came back).
+      if (e instanceof CodermError) throw new HttpError(502, `generate: ${e.message}`);
+      throw e;
+    }
+    const suite_id = ctx.suites.put({ problem: req.problem, tests: got.tests, format: "unittest" });
+    return c.json({
+      suite_id,
+      tests: got.tests.length,
+      generated: {
+        model: got.model,
+        asked: got.asked,
+        kept: got.tests.length,
+        rejected: got.rejected,
+        failures: got.failures,
+      },
+    });
   });
 
   app.post("/v1/score", async (c) => {
@@ -174,7 +219,7 @@ function labelSuite(ctx: RouteCtx, label: string, i: number): Suite {
   } catch {
     throw new HttpError(400, `labels.${i}: neither a known suite_id nor JSON`);
   }
-  const parsed = SuiteRequest.safeParse(Array.isArray(raw) ? { tests: raw } : raw);
+  const parsed = InlineSuite.safeParse(Array.isArray(raw) ? { tests: raw } : raw);
   if (!parsed.success)
     throw new HttpError(
       400,

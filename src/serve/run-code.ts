@@ -4,7 +4,10 @@
  * `stdout`). Differences, on purpose: stdout comes back whole up to the cap and `run_result.truncated`
  * says when it did not (SandboxFusion cut ~160 KB silently and answered Success); a program over its
  * memory limit reports `MemoryLimitExceeded` when the server runs with `memoryStatus`, and otherwise
- * SandboxFusion's `Finished` with a non-zero return code.
+ * SandboxFusion's `Finished` with a non-zero return code. `fetch_files` (paths relative to the program's
+ * cwd) come back in `files` as base64 after the run, a missing one left out, as SandboxFusion does; they are
+ * read when the program ends normally (return, exit, uncaught exception), so a program that ends by
+ * `os._exit` or a signal returns none.
  */
 import type {
   ProgramCaseResult,
@@ -55,8 +58,11 @@ export async function runCode(
 ): Promise<RunCodeResponse> {
   if (!PYTHON.has(req.language))
     return sandboxError(`language "${req.language}" is not supported (python only)`);
-  if (req.fetch_files.length > 0)
-    return sandboxError("fetch_files is not supported: programs run without a kept workdir");
+  const bad = req.fetch_files.find((f) => f === "" || f.startsWith("/") || f.split("/").includes(".."));
+  if (bad !== undefined)
+    return sandboxError(
+      `fetch_files: ${JSON.stringify(bad)} must be a relative path inside the working directory`,
+    );
   const files: Record<string, Uint8Array> = {};
   for (const [path, b64] of Object.entries(req.files)) {
     if (b64 !== null) files[path] = Buffer.from(b64, "base64");
@@ -67,6 +73,7 @@ export async function runCode(
     timeoutMs: Math.round(req.run_timeout * 1000),
     memoryMb: req.memory_limit_MB > 0 ? req.memory_limit_MB : undefined,
     files,
+    fetchFiles: req.fetch_files,
     signal,
   });
   return toRunCodeResponse(r, opts);
@@ -89,7 +96,7 @@ export function toRunCodeResponse(r: ProgramResult, opts: RunCodeOptions = {}): 
       stderr: r.stderr,
       truncated: r.truncated,
     },
-    files: {},
+    files: r.files ?? {},
   };
 }
 

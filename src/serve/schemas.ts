@@ -29,11 +29,39 @@ export const StdinCases = z
   .min(1)
   .max(10_000);
 
-export const SuiteRequest = z.object({
+/** A suite given in full (a /get_reward label carries one). */
+export const InlineSuite = z.object({
   problem: z.string().optional(),
   tests: Tests,
   format: z.enum(TEST_FORMATS).default("unittest"),
 });
+
+/** Tests sampled by the server from a tester model (the paper's unit-test prompt on `problem`). */
+const Generate = z.object({
+  model: z.string().min(1),
+  base_url: z.url(),
+  m: z.number().int().min(1).max(200),
+  /** A solution embedded in the prompt, as the paper does (optional). */
+  solution: z.string().optional(),
+  /** Key for `base_url`, sent only there (the server's own key goes only to its configured tester server). */
+  api_key: z.string().optional(),
+});
+
+export const SuiteRequest = z
+  .object({
+    problem: z.string().optional(),
+    tests: Tests.optional(),
+    generate: Generate.optional(),
+    format: z.enum(TEST_FORMATS).default("unittest"),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.tests === undefined) === (v.generate === undefined))
+      ctx.addIssue({ code: "custom", path: ["tests"], message: "give exactly one of tests or generate" });
+    if (v.generate && !v.problem)
+      ctx.addIssue({ code: "custom", path: ["problem"], message: "generate needs the problem statement" });
+    if (v.generate && v.format !== "unittest")
+      ctx.addIssue({ code: "custom", path: ["format"], message: "generated tests are unittest classes" });
+  });
 
 export const ScoreRequest = z
   .object({

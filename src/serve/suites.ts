@@ -14,6 +14,24 @@ export interface Suite {
   format: TestFormat;
 }
 
+/** What `POST /v1/suites` with `generate` calls: the llm stage, wired in by the caller (`coderm serve` passes
+ * run's `suiteTestGenerator`), so this layer stays below llm and store. */
+export type TestGenerator = (req: {
+  problem: string;
+  solution?: string;
+  model: string;
+  baseUrl: string;
+  m: number;
+  apiKey?: string;
+  signal?: AbortSignal;
+}) => Promise<{
+  tests: string[];
+  model: string;
+  asked: number;
+  failures: string[];
+  rejected: Record<string, number>;
+}>;
+
 export function suiteId(s: Suite): string {
   const h = createHash("sha256").update(JSON.stringify([s.format, s.tests]));
   return `s_${h.digest("hex").slice(0, 32)}`;

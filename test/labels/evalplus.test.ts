@@ -119,7 +119,14 @@ describe("EvalPlus labels", () => {
   it("reports base and plus separately", async () => {
     const ls = await label(he, "F/inc", "def inc(x):\n", ["    return x + 1 if x < 50 else x\n"]);
     expect(ls[0]).toMatchObject({ base_status: "pass", plus_status: "fail", correct: false });
-    expect(ls[0]?.details).toBe("plus: failed on input 0");
+    // Both plus inputs fail; cheapest first may meet either first. With details, EvalPlus's first failure.
+    expect(ls[0]?.details).toMatch(/^plus: failed on input [01]$/);
+    const all = await labelEvalPlus(
+      [{ task_id: "F/inc", index: 0, solution: "def inc(x):\n    return x + 1 if x < 50 else x\n" }],
+      he,
+      { executor, details: true },
+    );
+    expect(all[0]?.details).toBe("plus: failed on input 0");
   });
 
   it("fails programs that raise, do not parse or lack the entry point", async () => {
@@ -263,5 +270,109 @@ describe("MBPP+ special oracles", () => {
       "def surface_Area(b, h):\n    return -1\n",
     ]);
     expect(sa.map((l) => l.correct)).toEqual([true, false]);
+  });
+});
+
+describe("MBPP+ special oracles and atol rules (each expectation derived from EvalPlus's unsafe_execute)", () => {
+  it("Mbpp/558: the canonical's zip reading and the oracle's zero-padded reading both pass", async () => {
+    const ls = await label(mb, "Mbpp/558", "", [
+      "def digit_distance_nums(n1, n2):\n    a, b = str(n1), str(n2)\n    n = max(len(a), len(b))\n    return sum(abs(int(x) - int(y)) for x, y in zip(a.zfill(n), b.zfill(n)))\n",
+      "def digit_distance_nums(n1, n2):\n    return sum(abs(int(x) - int(y)) for x, y in zip(str(n1), str(n2)))\n",
+      "def digit_distance_nums(n1, n2):\n    return 0\n",
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "pass/pass", "fail/fail"]);
+  });
+
+  it("Mbpp/124: inputs arrive as (float, complex); the dataset's atol 1e-4 applies", async () => {
+    const ls = await label(mb, "Mbpp/124", "import cmath\n", [
+      "def angle_complex(a, b):\n    assert type(a) is float and type(b) is complex\n    return cmath.phase(a + b)\n",
+      "def angle_complex(a, b):\n    return cmath.phase(a + b) + 5e-5\n",
+      "def angle_complex(a, b):\n    return cmath.phase(a + b) + 5e-4\n",
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "pass/pass", "fail/fail"]);
+  });
+
+  it("Mbpp/252: a tuple of floats gets the forced 1e-6 and the exact-type rule", async () => {
+    const ls = await label(mb, "Mbpp/252", "import cmath\n", [
+      "def convert(z):\n    assert type(z) is complex\n    return (abs(z), cmath.phase(z))\n",
+      "def convert(z):\n    return tuple(x + 5e-7 for x in cmath.polar(z))\n",
+      "def convert(z):\n    return list(cmath.polar(z))\n", // list where a tuple is expected
+      "def convert(z):\n    return tuple(x + 5e-6 for x in cmath.polar(z))\n",
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "pass/pass", "fail/fail", "fail/fail"]);
+  });
+
+  it("Mbpp/137: inf is only close to inf", async () => {
+    const ls = await label(mb, "Mbpp/137", "", [
+      "def zero_count(nums):\n    z = nums.count(0)\n    return float('inf') if z == len(nums) else z / (len(nums) - z)\n",
+      "def zero_count(nums):\n    z = nums.count(0)\n    return 1e308 if z == len(nums) else z / (len(nums) - z)\n",
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "fail/pass"]);
+  });
+
+  it("Mbpp/769: set-equality tasks ignore order, not content", async () => {
+    const ls = await label(mb, "Mbpp/769", "", [
+      "def Diff(a, b):\n    return sorted(set(a) ^ set(b), reverse=True)\n",
+      "def Diff(a, b):\n    return []\n",
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "fail/fail"]);
+  });
+
+  it("not-None tasks: a bool is compared as a bool, anything else by being not None", async () => {
+    const ls = await label(mb, "Mbpp/787", "import re\n", [
+      "def text_match_three(text):\n    return bool(re.search('ab{3}', text))\n",
+      "def text_match_three(text):\n    return re.search('ab{3}', text)\n",
+      // MBPP's original style: a string either way, never None, so the no-match inputs fail.
+      "def text_match_three(text):\n    return 'Found a match!' if re.search('ab{3}', text) else 'Not matched!'\n",
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "pass/pass", "fail/pass"]);
+  });
+});
+
+describe("huge expected outputs", () => {
+  it("are kept as a digest in the judge, and an equal value of other types still passes", async () => {
+    const { statSync } = await import("node:fs");
+    // list(range(100000)) pickles to ~500 KB; the digest keeps the ground truth small.
+    expect(statSync((he.get("F/big") as GroundTruth).path).size).toBeLessThan(100_000);
+    const ls = await label(he, "F/big", "def big(n):\n", [
+      "    return list(range(n))\n",
+      "    return [float(i) for i in range(n)]\n", // == the expected list, though it pickles differently
+      "    return list(range(1, n + 1))\n",
+      "    return tuple(range(n))\n",
+    ]);
+    expect(statuses(ls)).toEqual(["pass/pass", "pass/pass", "fail/fail", "fail/fail"]);
+  });
+});
+
+describe("EvalPlus's process guard (reliability_guard, swallow_io, empty globals)", () => {
+  it("fails what it disables and keeps everything else", async () => {
+    const ls = await label(he, "F/inc", "", [
+      "from __future__ import annotations\ndef inc(x: int) -> int:\n    print('noise', x)\n    return x + 1\n",
+      "def inc(x):\n    open('/tmp/x', 'w')\n    return x + 1\n", // builtins.open is None there
+      "def inc(x):\n    if x > 10 ** 9:\n        exit()\n    return x + 1\n", // exit is None, never called: passes
+      "def inc(x):\n    return int(input()) + 1\n", // stdin raises
+      "import resource\ndef inc(x):\n    return x + 1\n", // resource is blocked in sys.modules
+      "def inc(x):\n    return unittest and x + 1\n", // exec_globals = {}: no harness names
+      "import os\ndef inc(x):\n    os.getcwd()\n    return x + 1\n",
+    ]);
+    expect(statuses(ls)).toEqual([
+      "pass/pass",
+      "fail/fail",
+      "pass/pass",
+      "fail/fail",
+      "fail/fail",
+      "fail/fail",
+      "fail/fail",
+    ]);
+  });
+});
+
+describe("recursion headroom", () => {
+  it("is EvalPlus's: the entry point can recurse exactly as deep as under evalplus's untrusted_check", async () => {
+    const probe =
+      "    def f(n):\n        try:\n            return f(n + 1)\n        except RecursionError:\n            return n\n    return f(0) >= k\n";
+    const ls = await label(he, "F/probe", "def probe(k):\n", [probe]);
+    expect(ls[0]).toMatchObject({ base_status: "fail", plus_status: "pass" });
+    expect(ls[0]?.details).toBe("base: failed on input 1");
   });
 });

@@ -42,6 +42,7 @@ function mbpp(
   canonical: string,
   base: string,
   plus: string,
+  atol = "0",
 ): string {
   return line({
     task_id: s(task),
@@ -49,7 +50,7 @@ function mbpp(
     entry_point: s(entry),
     canonical_solution: s(canonical),
     base_input: base,
-    atol: "0",
+    atol,
     plus_input: plus,
     contract: s(""),
     assertion: s(""),
@@ -87,6 +88,10 @@ export const HUMANEVAL_FIXTURE = [
   he("F/inc", "inc", "def inc(x):\n", "    return x + 1\n", "[[1], [2]]", "[[100], [1000]]"),
   he("F/total", "total", "def total(xs):\n", "    return sum(xs)\n", "[[[1, 2]], [[3]]]", "[[[4, 5, 6]]]"),
   he("F/hang", "hang", "def hang(x):\n", "    return x\n", "[[1]]", "[[2]]"),
+  // An expected output far above the digest threshold (its pickle is ~500 KB): kept as a digest in the judge.
+  // EvalPlus's call depth: a function recursing 972 frames deep returns, 973 does not (bench/oracles).
+  he("F/probe", "probe", "def probe(k):\n", "    return True\n", "[[972], [973]]", "[[1]]"),
+  he("F/big", "big", "def big(n):\n", "    return list(range(n))\n", "[[100000]]", "[[3]]"),
 ];
 
 export const MBPP_FIXTURE = [
@@ -130,6 +135,63 @@ export const MBPP_FIXTURE = [
     "def surface_Area(b, s):\n    return 2 * b * s + b * b\n",
     "[[3, 4]]",
     "[[1, 2]]",
+  ),
+  // Mbpp/558: MBPP's solution zips the digit strings (ignores the longer one's extra digits); the oracle pads
+  // the shorter with zeros; either answer passes.
+  mbpp(
+    "Mbpp/558",
+    "digit_distance_nums",
+    '"""digit distance"""\n',
+    "def digit_distance_nums(n1, n2):\n    return sum([abs(int(c1) - int(c2)) for c1, c2 in zip(str(n1), str(n2))])\n",
+    "[[123, 256]]",
+    "[[1234, 56]]",
+  ),
+  // Mbpp/124: inputs deserialized to (float, complex); the dataset's atol 1e-4.
+  mbpp(
+    "Mbpp/124",
+    "angle_complex",
+    '"""angle of a complex number"""\n',
+    "import cmath\ndef angle_complex(a,b):\n  angle=cmath.phase(a+b)\n  return angle\n",
+    '[["0", "1j"], ["2", "1j"]]',
+    '[["-1", "2j"]]',
+    "0.0001",
+  ),
+  // Mbpp/252: a complex input; a tuple of floats out, so the forced 1e-6 and the exact-type rule apply.
+  mbpp(
+    "Mbpp/252",
+    "convert",
+    '"""polar coordinates"""\n',
+    "import cmath\ndef convert(numbers):\n  return cmath.polar(numbers)\n",
+    '[["1"], ["4"]]',
+    '[["(3+4j)"]]',
+  ),
+  // Mbpp/137: inf is expected on one input (numpy's allclose: inf only equals inf).
+  mbpp(
+    "Mbpp/137",
+    "zero_count",
+    '"""ratio of zeroes"""\n',
+    "def zero_count(nums):\n    if all(x == 0 for x in nums):\n        return float('inf')\n    return sum(x == 0 for x in nums) / sum(x != 0 for x in nums)\n",
+    "[[[0, 1, 2, 0]], [[0, 0]]]",
+    "[[[1, 2, 3, 0]]]",
+    "0.0001",
+  ),
+  // Mbpp/769: a set-equality task returning a list (order is free).
+  mbpp(
+    "Mbpp/769",
+    "Diff",
+    '"""difference of two lists"""\n',
+    "def Diff(li1,li2):\n    return list(set(li1)-set(li2)) + list(set(li2)-set(li1))\n",
+    "[[[10, 15, 20, 25, 30, 35, 40], [25, 40, 35]]]",
+    "[[[1, 2, 3], [6, 7, 1]]]",
+  ),
+  // Mbpp/803-like not-None task returning a bool from the program (text_match_three): a bool is compared as is.
+  mbpp(
+    "Mbpp/787",
+    "text_match_three",
+    '"""a followed by three b"""\n',
+    "import re\ndef text_match_three(text):\n    patterns = 'ab{3}?'\n    return re.search(patterns,  text)\n",
+    '[["ac"], ["dc"], ["abbbba"]]',
+    '[["abbbbbbb"]]',
   ),
 ];
 

@@ -371,6 +371,20 @@ describe("attacks on the split", () => {
     expect(r.get("judge-view")!.verdict, r.get("judge-view")!.stderr).toBe("pass");
   });
 
+  it("the candidate holds no capability (bounding set included) and runs under seccomp", async () => {
+    if (!ns) return;
+    // The zygote empties the bounding set once for all its candidates: each candidate must still show it empty.
+    const probe =
+      "def caps():\n    out = {}\n    for line in open('/proc/self/status'):\n        k, _, v = line.partition(':')\n        if k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'Seccomp', 'NoNewPrivs'):\n            out[k] = v.strip()\n    return out\n";
+    const r = await run([
+      ut("caps", probe, [
+        "z = '0' * 16",
+        "self.assertEqual(caps(), {'CapInh': z, 'CapPrm': z, 'CapEff': z, 'CapBnd': z, 'CapAmb': z, 'Seccomp': '2', 'NoNewPrivs': '1'})",
+      ]),
+    ]);
+    expect(r.get("caps")!.verdict, r.get("caps")!.stderr).toBe("pass");
+  });
+
   it("controls: the right solution passes and a plainly wrong one fails, under every channel's imports", async () => {
     const right = (prelude: string) => `${prelude}\ndef add(a, b):\n    return a + b\n`;
     const r = await run([

@@ -127,8 +127,11 @@ describe("isolation", () => {
         "self.assertEqual(len(kids), 2)  # the zygote and this judge",
         "self.assertIn(os.getpid(), kids)",
         "zygote = [p for p in kids if p != os.getpid()][0]",
-        "if os.path.exists('/harness'):  # inside bubblewrap's pid namespace: init, worker, zygote, judge, candidate",
-        "    self.assertEqual(len(pids - {1, worker, zygote, os.getpid()}), 1)",
+        "if os.path.exists('/harness'):  # inside bubblewrap's pid namespace: init, worker, zygote, judge, candidates",
+        "    rest = pids - {1, worker, zygote, os.getpid()}",
+        "    self.assertEqual([p for p in rest if parent(p) != zygote], [])  # only candidates: no fork-bomb leftover",
+        "    # (this pair's candidate, the spare cloned ahead for the next solution, and killed ones still being",
+        "    # torn down or awaiting the zygote's reaping: how many of those there are is a matter of timing)",
         "self.assertEqual([p for p in pids if parent(p) == os.getpid()], [])",
       ]),
     ]);

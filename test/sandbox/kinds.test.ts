@@ -29,6 +29,24 @@ writeFileSync(
     "",
   ].join("\n"),
 );
+// A judge-side kind that runs its own function in a fresh candidate (ctx.run_candidate): it must say so
+// (CANDIDATE_SIDE), since candidates cannot read /harness and only such kinds are loaded before the zygote forks.
+const RELAY = join(mkdtempSync(join(tmpdir(), "coderm-kind-")), "relay_kind.py");
+writeFileSync(
+  RELAY,
+  [
+    "import os",
+    "JUDGE_SIDE = True",
+    "CANDIDATE_SIDE = True",
+    "def work(chan, payload):",
+    "    chan.send({'pid': os.getpid(), 'x': payload['x'] * 2})",
+    "def run(job, ctx):",
+    "    got = []",
+    "    out = ctx.run_candidate(work, job['call'], 5.0, got.append)",
+    "    ctx.emit({'key': 'call', 'ok': True, 'result': {'status': out['status'], 'records': got}})",
+    "",
+  ].join("\n"),
+);
 // Host files a job may be given (shared) and one it must not see.
 const HOST = mkdtempSync(join(tmpdir(), "coderm-host-"));
 writeFileSync(join(HOST, "truth.txt"), "expected", { mode: 0o644 });
@@ -36,13 +54,21 @@ writeFileSync(join(HOST, "private.txt"), "secret", { mode: 0o600 });
 writeFileSync(join(HOST, "hidden.txt"), "hidden", { mode: 0o644 });
 let sb: Sandbox;
 beforeAll(async () => {
-  sb = await Sandbox.start({ workers: 1, extraKinds: [ECHO] });
+  sb = await Sandbox.start({ workers: 1, extraKinds: [ECHO, RELAY] });
 });
 afterAll(async () => {
   await sb?.close();
 });
 
 describe("kind plugins", () => {
+  it("runs a CANDIDATE_SIDE kind's own function in a fresh candidate", async () => {
+    const r = await sb.call("relay_kind", { x: 21 }, 10_000);
+    expect(r).toMatchObject({ ok: true, result: { status: "done" } });
+    const recs = (r as { result: { records: { pid: number; x: number }[] } }).result.records;
+    expect(recs.map((x) => x.x)).toEqual([42]);
+    if (sb.isolation.layers.candidates?.ok) expect(recs[0]!.pid).toBe(1); // pid 1 of its own namespace
+  });
+
   it("runs a child-side kind in an isolated child and returns its result or why not", async () => {
     const ex = sb.executor("echo_kind");
     expect(ex.concurrency).toBe(1);

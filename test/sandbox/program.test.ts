@@ -159,3 +159,70 @@ describe("program kind in batches: the judge compares", () => {
     expect(mixed.map((r) => r.verdict)).toEqual(["timeout", "pass"]);
   });
 });
+
+describe("program kind: fetched files and shared jobs", () => {
+  it("returns the files a program wrote (SandboxFusion's fetch_files), base64, missing ones left out", async () => {
+    const r = await run(
+      "import os\nos.makedirs('out', exist_ok=True)\nopen('out/a.bin', 'wb').write(bytes(range(256)))\nopen('b.txt', 'w').write('bee')\nraise SystemExit(2)",
+      { fetchFiles: ["out/a.bin", "b.txt", "never-written.txt"] },
+    );
+    expect(r.status).toBe("error");
+    expect(Object.keys(r.files ?? {}).sort()).toEqual(["b.txt", "out/a.bin"]);
+    expect(Buffer.from(r.files!["out/a.bin"]!, "base64")).toEqual(
+      Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+    );
+    expect(Buffer.from(r.files!["b.txt"]!, "base64").toString()).toBe("bee");
+    // A given file can be fetched back after the program changed it; nothing outside the cwd is reachable.
+    const edited = await run("open('in.txt', 'a').write('+more')", {
+      files: { "in.txt": "start" },
+      fetchFiles: ["in.txt"],
+    });
+    expect(Buffer.from(edited.files!["in.txt"]!, "base64").toString()).toBe("start+more");
+    await expect(run("print(1)", { fetchFiles: ["../etc/passwd"] })).rejects.toThrow(/fetchFiles/);
+    expect((await run("print(1)")).files).toBeUndefined();
+  });
+
+  it("runs concurrent programs in shared jobs, each in a fresh candidate", async () => {
+    const before = sb.stats.jobs ?? 0;
+    // Each program leaves a file in /tmp and reports whether a previous one's file is visible, and its pid.
+    const code = (i: number) =>
+      `import os\nseen = os.listdir('/tmp')\nopen('/tmp/mark-${i}', 'w').write('x')\nprint(${i}, os.getpid(), seen)`;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => sb.runProgram({ code: code(i), stdin: "" })),
+    );
+    results.forEach((r, i) => {
+      expect(r.status, r.stderr).toBe("ok");
+      expect(r.stdout).toBe(`${i} 1 []\n`);
+    });
+    // 12 requests on one worker: the ones that queued behind the first went out together.
+    const jobs = (sb.stats.jobs ?? 0) - before;
+    expect(jobs).toBeGreaterThan(0);
+    expect(jobs).toBeLessThan(12);
+  });
+
+  it("a request aborted while its batch runs leaves the others' results intact", async () => {
+    const ctl = new AbortController();
+    const slow = sb.runProgram({ code: "import time\ntime.sleep(0.3)\nprint('slow')" });
+    const queued = [
+      sb.runProgram({ code: "print('a')", signal: ctl.signal }),
+      sb.runProgram({ code: "import time\ntime.sleep(0.2)\nprint('b')" }),
+      sb.runProgram({ code: "print('c')" }),
+    ];
+    setTimeout(() => ctl.abort(), 100);
+    await expect(queued[0]).rejects.toThrow();
+    expect((await slow).stdout).toBe("slow\n");
+    expect((await queued[1])!.stdout).toBe("b\n");
+    expect((await queued[2])!.stdout).toBe("c\n");
+    // Aborted while its batch is running: the batch is not killed for the others.
+    const ctl2 = new AbortController();
+    const first = sb.runProgram({ code: "import time\ntime.sleep(0.2)" });
+    const batch = [
+      sb.runProgram({ code: "import time\ntime.sleep(0.5)\nprint('x')", signal: ctl2.signal }),
+      sb.runProgram({ code: "import time\ntime.sleep(0.2)\nprint('y')" }),
+    ];
+    await first;
+    setTimeout(() => ctl2.abort(), 100);
+    await expect(batch[0]).rejects.toThrow();
+    expect((await batch[1])!.stdout).toBe("y\n");
+  });
+});

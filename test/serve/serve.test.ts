@@ -134,6 +134,17 @@ describe("coderm serve", () => {
       files: { "data/in.txt": Buffer.from("from a file").toString("base64") },
     });
     expect(await files.json()).toMatchObject({ status: "Success", run_result: { stdout: "from a file\n" } });
+    const fetched = await post("/run_code", {
+      code: "open('out.txt', 'w').write(open('in.txt').read().upper())",
+      files: { "in.txt": Buffer.from("shout").toString("base64") },
+      fetch_files: ["out.txt", "missing.txt"],
+    });
+    expect(await fetched.json()).toMatchObject({
+      status: "Success",
+      files: { "out.txt": Buffer.from("SHOUT").toString("base64") },
+    });
+    const outside = await post("/run_code", { code: "print(1)", fetch_files: ["../../etc/passwd"] });
+    expect(await outside.json()).toMatchObject({ status: "SandboxError", message: /^fetch_files: / });
     const cpp = await post("/run_code", { code: "int main(){}", language: "cpp" });
     expect(await cpp.json()).toMatchObject({ status: "SandboxError", run_result: null });
     expect(

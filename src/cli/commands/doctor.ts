@@ -2,9 +2,10 @@
 import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { formatReport, Sandbox } from "../../sandbox/index.js";
+import { commandMeta } from "../command-list.js";
 
 export default defineCommand({
-  meta: { name: "doctor", description: "Check the sandbox: isolation layers and a self-test." },
+  meta: commandMeta("doctor"),
   args: {
     "require-isolation": { type: "boolean", description: "Exit non-zero unless every isolation layer is on" },
   },

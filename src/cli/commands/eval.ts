@@ -11,6 +11,7 @@ import { CodermError } from "../../errors.js";
 import { DEFAULT_STRATEGIES, evaluate } from "../../evaluate/summary.js";
 import { parseSummary, renderHtml, renderJson, renderMarkdown } from "../../report/index.js";
 import { STRATEGIES } from "../../select/index.js";
+import { commandMeta } from "../command-list.js";
 import { evalInputsFromFlags, listFlag, numberFlag, oneOf, ttyProgress } from "../flags.js";
 
 const int = (value: string | undefined, field: string, min = 0) =>
@@ -42,11 +43,7 @@ function combine(paths: string[], out: string | undefined, format: string): void
 }
 
 export default defineCommand({
-  meta: {
-    name: "eval",
-    description:
-      "Evaluate selection: vanilla, best-of-n per strategy, curves over n and m, unit-test quality.",
-  },
+  meta: commandMeta("eval"),
   args: {
     problems: {
       type: "string",

@@ -4,15 +4,17 @@
  */
 
 import { createWriteStream, existsSync, readFileSync, truncateSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { defineCommand } from "citty";
 import { z } from "zod";
 import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
-import { type QueueExecutor, QueueSet } from "../../queue/index.js";
+import type { QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
 import { isolationLine } from "../../report/isolation.js";
 import { lockFile } from "../../run/lock.js";
 import { type PairExecutor, type PairInput, Sandbox, type SandboxOptions } from "../../sandbox/index.js";
+import { commandMeta } from "../command-list.js";
 import {
   assertTimeoutArg,
   numberArg,
@@ -75,6 +77,7 @@ async function startExecutor(
   },
   sandbox: SandboxFlags,
   verdictSettings: Omit<SandboxOptions, "workers" | "requireIsolation"> & { hardened: boolean },
+  pairs: number,
 ): Promise<{ executor: PairExecutor; queued?: QueueExecutor | QueueSet; local?: Sandbox }> {
   if (args.queue) {
     if (args.workers !== undefined)
@@ -83,6 +86,8 @@ async function startExecutor(
         "--workers is for local runs; with --queue each worker sets its own --concurrency",
         "--workers",
       );
+    // Loaded here, not at the top: bullmq and ioredis cost a local exec ~150 ms of start-up for nothing.
+    const { QueueSet } = await import("../../queue/index.js");
     const queued = await QueueSet.connect(args.queue, {
       queue: args["queue-name"],
       ...verdictSettings,
@@ -101,8 +106,9 @@ async function startExecutor(
     }
     return { executor: queued, queued };
   }
+  // A worker beyond one per pair would only cost start-up time (a one-pair exec starts one, not one per CPU).
   const local = await Sandbox.start({
-    workers: sandbox.workers,
+    workers: Math.min(sandbox.workers ?? availableParallelism(), Math.max(1, pairs)),
     ...verdictSettings,
     requireIsolation: sandbox.requireIsolation,
   });
@@ -111,10 +117,7 @@ async function startExecutor(
 }
 
 export default defineCommand({
-  meta: {
-    name: "exec",
-    description: "Execute (solution, test) pairs in the sandbox; write one verdict per pair.",
-  },
+  meta: commandMeta("exec"),
   args: {
     pairs: { type: "string", description: 'Pair JSONL: {"id","solution","test","format"}', required: true },
     out: {
@@ -172,7 +175,7 @@ export default defineCommand({
       hardened: !reference, // the alias the queue's result keys read (src/queue/shards.ts)
       skipIsPass: reference,
     };
-    const { executor, queued, local } = await startExecutor(args, sandbox, verdictSettings);
+    const { executor, queued, local } = await startExecutor(args, sandbox, verdictSettings, todo.length);
     if (reference)
       console.error(
         "exec: WARNING --reference-verdicts: verdicts come from the solution's own process (forgeable); not a reward",

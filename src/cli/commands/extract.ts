@@ -7,6 +7,7 @@ import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { type BadLine, formatBadLine, readJsonl, writeJsonl } from "../../io/jsonl.js";
 import { ProblemSchema, type SolutionSample, type UnitTestSample } from "../../records.js";
+import { commandMeta } from "../command-list.js";
 import { strictArg } from "../flags.js";
 
 const KINDS = ["solution", "unit-test", "assert"] as const;
@@ -24,11 +25,7 @@ function choice<T extends string>(
 }
 
 export default defineCommand({
-  meta: {
-    name: "extract",
-    description:
-      "Extract solutions, unit tests or CodeT assert cases from raw model output into sample JSONL.",
-  },
+  meta: commandMeta("extract"),
   args: {
     kind: { type: "string", required: true, description: KINDS.join(", ") },
     responses: {

@@ -5,7 +5,13 @@
  */
 
 import { defineCommand } from "citty";
-import { benchmarkNames, resolveProblems } from "../../benchmarks/index.js";
+import {
+  benchmarkNames,
+  EMBED_CHOICES,
+  paperPromptBenchmarks,
+  resolveProblems,
+  testerEmbeds,
+} from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { describeZodError, readJsonl, writeJsonl } from "../../io/jsonl.js";
 import {
@@ -24,7 +30,8 @@ import { buildPrompts, type PromptRecord, PromptRecordSchema } from "../../promp
 import type { SolutionSample, UnitTestSample } from "../../records.js";
 import { generateSamples } from "../../run/generate.js";
 import { openStore, ResponseCache } from "../../store/index.js";
-import { modelArgs, numberFlag, untilStopped } from "../flags.js";
+import { commandMeta } from "../command-list.js";
+import { modelArgs, numberFlag, oneOf, untilStopped } from "../flags.js";
 
 const num = numberFlag;
 
@@ -40,11 +47,7 @@ async function firstSolutions(file: string): Promise<Map<string, string>> {
 }
 
 export default defineCommand({
-  meta: {
-    name: "generate",
-    description:
-      "Sample solutions (--role policy) or unit tests (--role tester) and write a CodeRM result file.",
-  },
+  meta: commandMeta("generate"),
   args: {
     role: {
       type: "enum",
@@ -59,7 +62,12 @@ export default defineCommand({
     prompts: { type: "string", description: "Use these {task_id, messages} prompts instead of --benchmark" },
     "from-solutions": {
       type: "string",
-      description: "Tester: CodeRM solutions file; its first solution per task is embedded in the prompt",
+      description:
+        "Tester: embed your policy's solutions instead (a CodeRM solutions file; its first usable solution per task)",
+    },
+    embed: {
+      type: "string",
+      description: `Tester without --from-solutions: paper (default for ${paperPromptBenchmarks().join(", ")}: CodeRM's released prompts, one model-written solution per task, in vendor/coderm) or canonical (the reference solution; default elsewhere)`,
     },
     n: { type: "string", description: "Samples per problem", required: true },
     out: { type: "string", description: "Output: {task_id, solutions|unit_tests} JSONL", required: true },
@@ -107,14 +115,37 @@ export default defineCommand({
       throw new CodermError("E_BAD_INPUT", "pass exactly one of --benchmark and --prompts", "--benchmark");
     }
     const limit = num(args.limit, "limit", { min: 1, int: true });
+    const fromSolutions = args["from-solutions"];
+    const embed = args.embed === undefined ? undefined : oneOf(args.embed, EMBED_CHOICES, "embed", "--embed");
+    for (const [flag, given] of [
+      ["--from-solutions", fromSolutions],
+      ["--embed", embed],
+    ] as const) {
+      if (given === undefined) continue;
+      if (role !== "tester") throw new CodermError("E_BAD_INPUT", "only for --role tester", flag);
+      if (args.prompts) throw new CodermError("E_BAD_INPUT", "--prompts are sent as they are", flag);
+    }
+    if (fromSolutions !== undefined && embed !== undefined) {
+      throw new CodermError("E_BAD_INPUT", "pass one of --from-solutions and --embed", "--embed");
+    }
     let prompts: PromptRecord[];
     if (args.prompts) prompts = (await readPrompts(args.prompts)).slice(0, limit);
     else {
       const r = await resolveProblems(args.benchmark as string);
       const problems = r.problems.slice(0, limit);
-      const solutions = args["from-solutions"] ? await firstSolutions(args["from-solutions"]) : undefined;
+      let solutions: ReadonlyMap<string, string> | undefined;
+      if (role === "tester" && fromSolutions !== undefined) solutions = await firstSolutions(fromSolutions);
+      else if (role === "tester") {
+        const e = await testerEmbeds(r.benchmark, embed);
+        solutions = e.solutions;
+        process.stderr.write(`coderm: ${e.note}\n`);
+      }
       prompts = buildPrompts(problems, role, r.benchmark?.prompts, solutions, {
-        ...(args["from-solutions"] ? { solutionsFile: args["from-solutions"] } : {}),
+        ...(fromSolutions !== undefined ? { solutionsFile: fromSolutions } : {}),
+        onCanonical: (t) =>
+          process.stderr.write(
+            `coderm: ${t.length} tasks have no paper prompt (first: ${t[0]}): theirs embed the canonical solution\n`,
+          ),
       });
     }
     const parsed = ModelConfigSchema.safeParse(

@@ -17,6 +17,7 @@ import { formatBadLine } from "../../io/jsonl.js";
 import { readEvalPlusSamples } from "../../problems/evalplus-samples.js";
 import { isolationLine } from "../../report/isolation.js";
 import { Sandbox } from "../../sandbox/index.js";
+import { commandMeta } from "../command-list.js";
 import { numberFlag, oneOf, sandboxArgs, ttyProgress } from "../flags.js";
 
 const num = (value: string | undefined, field: string): number | undefined =>
@@ -25,7 +26,7 @@ const num = (value: string | undefined, field: string): number | undefined =>
 const progress = ttyProgress;
 
 export default defineCommand({
-  meta: { name: "label", description: "Ground-truth labels for solutions (EvalPlus / HumanEval semantics)." },
+  meta: commandMeta("label"),
   args: {
     benchmark: { type: "string", required: true, description: benchmarkNames().join(" | ") },
     solutions: {
@@ -102,6 +103,7 @@ export default defineCommand({
     let count = 0;
     let correct = 0;
     let todo = 0;
+    const failed: string[] = [];
     const show = progress("labelled");
     try {
       const r = await labelSamples(spec, loaded.problems, samples.records, {
@@ -129,6 +131,10 @@ export default defineCommand({
             console.error(`coderm: ${kept} samples already labelled in ${args.out}; ${left} to go`);
         },
         onGroundTruth: progress("expected outputs"),
+        onTaskError: (task, reason) => {
+          failed.push(task);
+          console.error(`coderm: ${task}: ${reason}; its samples are labelled with this error`);
+        },
         onLabels: (labels) => {
           count += labels.length;
           correct += labels.filter((l) => l.correct).length;
@@ -140,5 +146,11 @@ export default defineCommand({
       await executor?.close();
     }
     console.error(`coderm: labelled ${count} samples, ${correct} correct → ${args.out}`);
+    if (failed.length > 0) {
+      console.error(
+        `coderm: no verdict for the samples of ${failed.length} task(s) (${failed.join(", ")}): their labels carry \`error\`; a rerun tries them again`,
+      );
+      process.exitCode = 1;
+    }
   },
 });

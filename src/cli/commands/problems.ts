@@ -7,10 +7,11 @@ import { defineCommand } from "citty";
 import { benchmarkNames, getBenchmark } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { type BadLine, formatBadLine, writeJsonl } from "../../io/jsonl.js";
+import { commandMeta } from "../command-list.js";
 import { strictArg } from "../flags.js";
 
 export default defineCommand({
-  meta: { name: "problems", description: "Load a benchmark's problems and write them as Problem JSONL." },
+  meta: commandMeta("problems"),
   args: {
     benchmark: { type: "string", required: true, description: benchmarkNames().join(", ") },
     data: { type: "string", description: "directory with evalplus/ and humaneval/ (default: bundled data)" },

@@ -11,10 +11,11 @@ import { readPairResults } from "../../matrix/results-io.js";
 import { isolationLine } from "../../report/isolation.js";
 import { isStrategyName, STRATEGIES } from "../../select/index.js";
 import { rank } from "../../select/rank.js";
+import { commandMeta } from "../command-list.js";
 import { sandboxArgs, sandboxFromFlags, strictArg } from "../flags.js";
 
 export default defineCommand({
-  meta: { name: "rank", description: "Choose the best solution per task from a pass matrix." },
+  meta: commandMeta("rank"),
   args: {
     problems: { type: "string", description: `${benchmarkNames().join(" | ")} | Problem JSONL file` },
     solutions: {

@@ -9,16 +9,14 @@ import { formatTable } from "../../report/table.js";
 import { findConfigFile, parseRunConfig, readConfigFile } from "../../run/config.js";
 import { run } from "../../run/run.js";
 import { STRATEGIES } from "../../select/index.js";
+import { commandMeta } from "../command-list.js";
 import { modelArgs, numberFlag, sandboxArgs, sandboxFromFlags, untilStopped } from "../flags.js";
 import { type ProgressMode, RunProgress } from "../progress.js";
 
 const num = (value: string | undefined, field: string) => numberFlag(value, field);
 
 export default defineCommand({
-  meta: {
-    name: "run",
-    description: "Generate (or replay) → extract → execute → select → label → evaluate → report.",
-  },
+  meta: commandMeta("run"),
   args: {
     benchmark: {
       type: "string",

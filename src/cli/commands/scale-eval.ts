@@ -20,6 +20,7 @@ import {
 } from "../../scaling/index.js";
 import { renderScaleJson, renderScaleMarkdown, renderScaleSvg } from "../../scaling/render.js";
 import { type ScaleProblem, scaleEval } from "../../scaling/simulate.js";
+import { commandMeta } from "../command-list.js";
 import { evalInputsFromFlags, oneOf, ttyProgress } from "../flags.js";
 
 function num(
@@ -71,11 +72,7 @@ function budgets(value: string | undefined): number[] | undefined {
 const progress = ttyProgress;
 
 export default defineCommand({
-  meta: {
-    name: "scale-eval",
-    description:
-      "Simulate unit-test budgets: equal vs dynamic (gold/predicted difficulty) vs online allocation.",
-  },
+  meta: commandMeta("scale-eval"),
   args: {
     matrix: { type: "string", description: "Pass-matrix JSONL (coderm's compact format)" },
     results: { type: "string", description: "PairResult JSONL instead of --matrix" },

@@ -6,15 +6,15 @@ import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { QueueSet } from "../../queue/index.js";
 import { isolationLine } from "../../report/isolation.js";
+import { suiteTestGenerator } from "../../run/index.js";
 import { type PairExecutor, Sandbox } from "../../sandbox/index.js";
 import { startServer } from "../../serve/index.js";
+import { openStore } from "../../store/index.js";
+import { commandMeta } from "../command-list.js";
 import { numberFlag } from "../flags.js";
 
 export default defineCommand({
-  meta: {
-    name: "serve",
-    description: "Serve rewards over HTTP (/v1/score, SandboxFusion /run_code) for RL trainers",
-  },
+  meta: commandMeta("serve"),
   args: {
     host: { type: "string", description: "Address to bind (default 127.0.0.1)" },
     port: { type: "string", description: "TCP port (default 8080; 0 picks a free one)" },
@@ -37,7 +37,10 @@ export default defineCommand({
       description:
         "Execute pairs on coderm workers through Redis (redis://host:port[,…]); /run_code stays local",
     },
-    store: { type: "string", description: "SQLite file that keeps registered suites across restarts" },
+    store: {
+      type: "string",
+      description: "SQLite file that keeps registered suites and cached tester responses across restarts",
+    },
     "queue-name": { type: "string", description: 'Queue name with --queue (default "coderm")' },
   },
   async run({ args }) {
@@ -65,6 +68,8 @@ export default defineCommand({
       deadlineMs: deadline === undefined ? undefined : Math.round(deadline * 1000),
       memoryStatus: Boolean(args["memory-status"]),
       store: args.store,
+      // /v1/suites with generate: the llm stage, its responses cached in the same store (memory without one).
+      generateTests: suiteTestGenerator({ store: openStore(args.store ?? ":memory:") }),
       log: (entry) => console.log(JSON.stringify({ t: new Date().toISOString(), ...entry })),
     });
     console.error(`serve: listening on ${server.url}${args.queue ? ` (pairs through ${args.queue})` : ""}`);

@@ -5,6 +5,7 @@
 import { defineCommand } from "citty";
 import { parseSynthConfig } from "../../synth/config.js";
 import { synth } from "../../synth/pipeline.js";
+import { commandMeta } from "../command-list.js";
 import { listFlag, modelArgs, numberFlag, sandboxArgs, sandboxFromFlags, untilStopped } from "../flags.js";
 import { RunProgress } from "../progress.js";
 
@@ -26,11 +27,7 @@ const model = (args: Record<string, unknown>, role: "teacher" | "weak"): Record<
 };
 
 export default defineCommand({
-  meta: {
-    name: "synth",
-    description:
-      "Build unit-test training data: teacher tests → filter on the ground truth → FAR/FRR on weak solutions → mutation score → filters → CodeRM-UnitTest / SFT / LLaMA-Factory exports + report.",
-  },
+  meta: commandMeta("synth"),
   args: {
     questions: {
       type: "string",

@@ -7,14 +7,11 @@ import { tmpdir } from "node:os";
 import { defineCommand } from "citty";
 import { ShardWorker } from "../../queue/index.js";
 import { isolationLine } from "../../report/isolation.js";
+import { commandMeta } from "../command-list.js";
 import { numberFlag, sandboxArgs } from "../flags.js";
 
 export default defineCommand({
-  meta: {
-    name: "worker",
-    description:
-      "Execute pairs for producers elsewhere (coderm exec|run|serve --queue): pull shards from Redis.",
-  },
+  meta: commandMeta("worker"),
   args: {
     redis: {
       type: "string",

@@ -53,6 +53,11 @@ export interface EvalPlusLabelOptions {
   evalplusOrder?: boolean;
   /** Run every distinct text, even ones that differ only in comments and layout (default false). */
   noDedupe?: boolean;
+  /**
+   * Tasks without ground truth and why (their canonical solution failed): their samples get a label with
+   * `error` and no run; without an entry here a task missing from `truth` is an error.
+   */
+  truthErrors?: ReadonlyMap<string, string>;
   /** Called as each task's batch completes. */
   onLabels?: (labels: Label[]) => void | Promise<void>;
   /** Called with the raw outcomes as each task completes (statuses, progress, limits hit). */
@@ -90,6 +95,19 @@ export function toLabel(req: { task_id: string; index: number }, o: EvalPlusOutc
   return label;
 }
 
+/** The label of a sample whose task has no ground truth: no verdict, the reason in `error`. */
+function errorLabel(req: { task_id: string; index: number }, error: string, baseOnly: boolean): Label {
+  return {
+    task_id: req.task_id,
+    index: req.index,
+    base_status: "fail",
+    ...(baseOnly ? {} : { plus_status: "fail" as const }),
+    correct: false,
+    details: `no verdict: ${error}`,
+    error,
+  };
+}
+
 /** Worst-case seconds EvalPlus would give one program on one set (its process join timeout). */
 function setBudget(
   g: GroundTruth,
@@ -122,13 +140,21 @@ export async function labelEvalPlus(
   // With CPU-time limits, wall time only backs them up: a loaded machine may take 10x longer.
   const wallFactor = clock === "cpu" ? 10 : 1;
   if (!options.noDedupe) await initPython();
+  const errors = options.truthErrors ?? new Map<string, string>();
   for (const r of requests) {
-    if (!truth.has(r.task_id))
+    if (!truth.has(r.task_id) && !errors.has(r.task_id))
       throw new CodermError("E_NO_GROUND_TRUTH", "no ground truth for task", r.task_id);
   }
   const runs: ProgramRun<EvalPlusOutcome>[] = [];
   const byTask = new Map<string, LabelRequest[]>();
+  const unlabelled = new Map<string, Label[]>();
   for (const r of requests) {
+    const error = truth.has(r.task_id) ? undefined : errors.get(r.task_id);
+    if (error !== undefined) {
+      const l = errorLabel(r, error, options.baseOnly ?? false);
+      unlabelled.set(r.task_id, [...(unlabelled.get(r.task_id) ?? []), l]);
+      continue;
+    }
     const list = byTask.get(r.task_id);
     if (list) list.push(r);
     else byTask.set(r.task_id, [r]);
@@ -175,10 +201,16 @@ export async function labelEvalPlus(
       },
     });
   }
+  for (const ls of unlabelled.values()) await options.onLabels?.(ls);
   const results = await runPrograms(runs, options.executor, { batchSize: options.batchSize ?? 16 });
   const out: Label[] = [];
   const pos = new Map<string, number>();
   for (const r of requests) {
+    const error = truth.has(r.task_id) ? undefined : errors.get(r.task_id);
+    if (error !== undefined) {
+      out.push(errorLabel(r, error, options.baseOnly ?? false));
+      continue;
+    }
     const k = pos.get(r.task_id) ?? 0;
     pos.set(r.task_id, k + 1);
     out.push(toLabel(r, results.get(r.task_id)?.[k] as EvalPlusOutcome));

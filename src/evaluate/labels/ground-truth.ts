@@ -67,9 +67,17 @@ export interface GroundTruthOptions {
   cacheDir?: string | null;
   /** Key of the dataset version (see `datasetHash`); required for caching. */
   hash?: string;
-  /** Per-task limit for running the canonical solution, ms (default 600 000). */
+  /**
+   * Per-task limit for running the canonical solution, ms (default 600 000). EvalPlus sets none: this one only
+   * stops a canonical solution that never ends from holding a worker for ever.
+   */
   timeoutMs?: number;
   onTask?: (taskId: string, cached: boolean) => void;
+  /**
+   * A task whose canonical solution failed (raised, crashed, ran out of time): told here and left out of the
+   * result, and every other task is still computed. Without it the first failure throws.
+   */
+  onFailure?: (taskId: string, reason: string) => void;
 }
 
 /**
@@ -84,7 +92,7 @@ export async function loadGroundTruth(
   const out = new Map<string, GroundTruth>();
   const dir =
     options.cacheDir !== null && options.hash
-      ? join(options.cacheDir ?? defaultCacheDir(), "evalplus", `${benchmark}-${options.hash}-v3`)
+      ? join(options.cacheDir ?? defaultCacheDir(), "evalplus", `${benchmark}-${options.hash}-v4`)
       : mkdtempSync(join(tmpdir(), "coderm-gt-"));
   mkdirSync(dir, { recursive: true });
   const index = join(dir, "index.jsonl");
@@ -102,6 +110,7 @@ export async function loadGroundTruth(
   const todo = problems.filter((p) => !out.has(p.task_id));
   for (const p of problems) if (out.has(p.task_id)) options.onTask?.(p.task_id, true);
   const dataset = evalplusDataset(benchmark);
+  const timeoutMs = options.timeoutMs ?? 600_000;
   await runAll(todo, options.executor.concurrency, async (p) => {
     if (p.canonical_solution === undefined) {
       throw new CodermError("E_NO_GROUND_TRUTH", "no canonical_solution", p.task_id);
@@ -116,10 +125,16 @@ export async function loadGroundTruth(
         task,
         ...(options.executor.hostFiles ? { out_path: path } : {}),
       },
-      options.timeoutMs ?? 600_000,
+      timeoutMs,
     );
     if (!r.ok) {
-      throw new CodermError("E_SANDBOX", `canonical solution failed: ${r.error}`, p.task_id);
+      const why = /^timeout$|^crash: worker silent/.test(r.error)
+        ? `timeout after ${(timeoutMs / 1000).toFixed(0)} s`
+        : r.error;
+      const reason = `canonical solution failed: ${why}`;
+      if (!options.onFailure) throw new CodermError("E_SANDBOX", reason, p.task_id);
+      options.onFailure(p.task_id, reason);
+      return;
     }
     const res = r.result as Omit<GroundTruth, "task_id" | "path"> & { blob: string | null };
     if (res.blob !== null) {

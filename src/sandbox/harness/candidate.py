@@ -48,9 +48,11 @@ def setup(opts):
     isolation.prctl(isolation.PR_SET_DUMPABLE, 0)
     isolation.prctl(isolation.PR_SET_PDEATHSIG, 9)
     if opts.get("ns"):
-        isolation.drop_capabilities()
+        # With bounding_dropped the zygote emptied its bounding set (verified there); children inherit it.
+        isolation.drop_capabilities(bounding=not opts.get("bounding_dropped"))
     if opts.get("seccomp", True):
-        isolation.install_seccomp(own_pid=os.getpid())
+        own, built = os.getpid(), opts.get("seccomp_built")
+        isolation.install_seccomp(own_pid=own, built=built[1] if built and built[0] == own else None)
     install_audit_hook()
 
 

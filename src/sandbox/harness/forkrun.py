@@ -237,7 +237,7 @@ class Ctx:
                 outcome.status = "exited"
         outcome.output = out.decode("utf-8", "replace")
 
-    def _child(self, child_main, res_r, res_w, out_r, out_w, nonce, scratch):  # pragma: no cover
+    def _child(self, child_main, res_r, res_w, out_r, out_w, nonce, scratch, cpu_seconds=None):  # pragma: no cover
         try:
             os.setpgid(0, 0)
             from isolation import PR_SET_PDEATHSIG, prctl
@@ -258,7 +258,8 @@ class Ctx:
             os.chdir(scratch)
             import resource
 
-            resource.setrlimit(resource.RLIMIT_CPU, (self.cpu_seconds, self.cpu_seconds + 1))
+            cpu = cpu_seconds or self.cpu_seconds
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
             sys.stdin = open(os.devnull)  # noqa: SIM115 - like multiprocessing: input() raises EOFError
             sys.stdout, sys.stderr = self.stdout, self.stderr
             chan = Channel(fd, nonce)
@@ -271,6 +272,14 @@ class Ctx:
                 os.write(2, f"harness child: {type(e).__name__}: {e}\n".encode())
             finally:
                 os._exit(70)
+
+
+def children_of_self():
+    return _children_of_self()
+
+
+def wipe(folder, keep=None):
+    _wipe(folder, keep)
 
 
 def _wipe(folder, keep):

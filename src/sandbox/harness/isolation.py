@@ -159,12 +159,13 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
-def install_seccomp(protect_pid=None, protect_pgid=None, own_pid=None):
-    """Returns (ok, why)."""
+def install_seccomp(protect_pid=None, protect_pgid=None, own_pid=None, built=None):
+    """Returns (ok, why). `built`: the (program, length) of build_filter for these arguments, made ahead (the
+    zygote builds its candidates' once: they are all pid 1 of their own pid namespace)."""
     if os.uname().machine != "x86_64":
         return False, f"no filter for {os.uname().machine}"
     lc = libc()
-    prog, n = build_filter(protect_pid, protect_pgid, own_pid)
+    prog, n = built or build_filter(protect_pid, protect_pgid, own_pid)
     buf = ctypes.create_string_buffer(prog, len(prog))
     fprog = _SockFprog(n, ctypes.cast(buf, ctypes.c_void_p))
     if lc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
@@ -246,12 +247,29 @@ class _CapData(ctypes.Structure):
     _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
 
-def drop_capabilities():
-    """Empty the bounding set and the effective/permitted/inheritable sets (the zygote's user namespace gave them)."""
+def drop_bounding_set():
+    """Empty the capability bounding set (inherited by every child: the zygote does it once for its candidates,
+    which then need only the capset below). The current effective/permitted sets are not touched."""
     lc = libc()
     for cap in range(64):
         if lc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == 22:  # EINVAL: past the last cap
             break
+
+
+def bounding_set_empty():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("CapBnd:"):
+                return int(line.split()[1], 16) == 0
+    return False
+
+
+def drop_capabilities(bounding=True):
+    """Empty the bounding set (unless the parent already did: `bounding=False`) and the effective/permitted/
+    inheritable sets (the zygote's user namespace gave them)."""
+    lc = libc()
+    if bounding:
+        drop_bounding_set()
     hdr = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
     data = (_CapData * 2)()
     if lc.syscall(ctypes.c_long(NR_CAPSET), ctypes.byref(hdr), ctypes.byref(data)) != 0:

@@ -418,6 +418,7 @@ class Candidate:
         self.memo = None  # {call key: outcome} shared by candidates of one stateless solution (see call_hid)
         self.served = 0  # requests of the candidate this judge served (callbacks, print replays)
         self._raw = None
+        self._pinned_ids = set()  # standard objects among the load's handles (never given an attribute)
         self.memo_budget = 0.0  # the whole budget of a pair: how long a remembered call may run past a timeout
         self._grace = None
         t0 = time.perf_counter()
@@ -468,10 +469,15 @@ class Candidate:
                 if isinstance(k, str):
                     names[k] = self.dec(v)
             for p in self.handles.proxies.values():
-                try:
-                    object.__setattr__(p, "_pinned", True)
-                except (AttributeError, TypeError):
-                    pass
+                # Only our proxies and stand-in classes: a handle may decode to a real standard module or class
+                # (`math`, `Fraction`), which must not gain an attribute (a long-lived judge would keep it).
+                if type(p) in _REMOTE_TYPES or (isinstance(p, type) and getattr(p, "__coderm_standin__", False)):
+                    try:
+                        object.__setattr__(p, "_pinned", True)
+                    except (AttributeError, TypeError):
+                        pass
+                else:
+                    self._pinned_ids.add(id(p))  # kept alive by self.names
         except (wire.Refused, Unsupported) as e:
             self.load_status, self.load_error = "error", f"solution names cannot cross: {e}"
             self.close()
@@ -513,7 +519,8 @@ class Candidate:
 
     def end_pair(self):
         """Release the handles of the pair that ended (sent with the next request)."""
-        self.handles.epoch(_pinned_proxy)
+        ids = self._pinned_ids
+        self.handles.epoch(lambda p: _pinned_proxy(p) or id(p) in ids)
         self._standin_hid = {k: v for k, v in self._standin_hid.items() if v in self.handles.proxies}
         self._epoch_due = True
         self.test_ns = None
@@ -611,7 +618,8 @@ class Candidate:
         finally:
             st = self.ctx.stats
             st["round_trips"] = st.get("round_trips", 0) + 1
-            st["round_trip_ms"] = st.get("round_trip_ms", 0) + (time.perf_counter() - t0) * 1000
+            dt = (time.perf_counter() - t0) * 1000
+            st["round_trip_ms"] = st.get("round_trip_ms", 0) + dt
 
     def _call_recorded(self, key, msg, deadline):
         """A real call whose outcome is remembered when it is plain data (no handles, no printing, no callbacks)."""
@@ -1051,6 +1059,35 @@ class JudgeCtx:
         self._spare = None  # (request id, our socket end, arg) of a solution candidate asked for ahead
         self._pending = {}
         self._stash = {}
+        self._ahead = set()  # request ids of candidates asked for ahead by a kind (spawn_ahead)
+        self.keep_spare = False  # a long-lived judge keeps one candidate ready, whatever the kind asks
+        self._last_usage = None
+        self._live = set()  # candidates handed out and not yet killed or reaped (killed at the end of a job)
+
+    def begin_job(self, stats):
+        self.stats, self.prespawn = stats, False
+
+    def end_job(self):
+        """Kill whatever candidate the job's kind left running (the spare, not handed out yet, stays)."""
+        for pid in list(self._live):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self._reap.append(pid)
+        self._live.clear()
+        for rid in list(self._ahead):  # asked for ahead and never taken (a judge per job swept them)
+            self._ahead.discard(rid)
+            try:
+                rep = self._reply(rid)
+            except OSError:
+                continue
+            if type(rep.get("pid")) is int:
+                try:
+                    os.kill(rep["pid"], signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                self._reap.append(rep["pid"])
 
     def emit(self, record):
         self._emit(record)
@@ -1067,8 +1104,10 @@ class JudgeCtx:
         {target fd number: our descriptor}, placed as given; e.g. 0/1/2 for a program). Returns (pid, pidfd,
         our fd). With `prespawn` set (a kind that re-forks per test), the next solution candidate is asked for
         as soon as one is handed out, so its clone and clean-room setup overlap the current test."""
-        if entry != "serve" or fds or not self.prespawn:
-            return self._pin(self._reply(self._request_spawn(entry, arg, fds), self._pending.pop(self._rid)))
+        if entry != "serve" or fds or not (self.prespawn or self.keep_spare):
+            got = self._pin(self._reply(self._request_spawn(entry, arg, fds), self._pending.pop(self._rid)))
+            self._live.add(got[0])
+            return got
         spare, self._spare = self._spare, None
         if spare is None or spare[2] != arg:
             if spare is not None:
@@ -1076,9 +1115,27 @@ class JudgeCtx:
             spare = (self._request_spawn(entry, arg, None), None, arg)
             spare = (spare[0], self._pending.pop(spare[0]), arg)
         got = self._pin(self._reply(spare[0], spare[1]))
+        self._live.add(got[0])
         rid = self._request_spawn(entry, arg, None)
         self._spare = (rid, self._pending.pop(rid), arg)
         return got
+
+    def spawn_ahead(self, entry, arg, fds=None):
+        """Ask the zygote for a candidate now and take it later with `take(ticket)`, so its clone and clean-room
+        setup overlap the judge's other work (the program kind asks for the next case's candidate while the
+        current one runs). The descriptors in `fds` are passed at once; the caller may close its copies."""
+        rid = self._request_spawn(entry, arg, fds)
+        self._ahead.add(rid)
+        return rid, self._pending.pop(rid)
+
+    def take(self, ticket):
+        """(pid, pidfd, our fd) of a candidate asked for with spawn_ahead."""
+        try:
+            got = self._pin(self._reply(ticket[0], ticket[1]))
+            self._live.add(got[0])
+            return got
+        finally:
+            self._ahead.discard(ticket[0])
 
     def _pin(self, got):
         if self.cpu is not None:
@@ -1129,7 +1186,7 @@ class JudgeCtx:
                 fds = wire.received_fds(anc)
                 rep = json.loads(msg)
             if rep.get("id") != rid:
-                if self._spare is not None and rep.get("id") == self._spare[0]:
+                if (self._spare is not None and rep.get("id") == self._spare[0]) or rep.get("id") in self._ahead:
                     self._stash[rep["id"]] = (rep, fds)
                     continue
                 for fd in fds:
@@ -1144,11 +1201,24 @@ class JudgeCtx:
                     os.close(fd)
                 ours.close()
                 raise OSError(rep.get("error", "no pidfd"))
+            self._usage(rep.get("u"))
             return rep["pid"], fds[0], ours.detach()
+
+    def _usage(self, u):
+        """The zygote's cumulative counters (candidates reaped, their CPU, its own CPU) → this job's share."""
+        if type(u) is not list or len(u) != 3:
+            return
+        last, self._last_usage = self._last_usage, u
+        if last is None:
+            return
+        st = self.stats
+        for k, i in (("cand_reaped", 0), ("cand_cpu_ms", 1), ("zygote_cpu_ms", 2)):
+            st[k] = st.get(k, 0) + max(0, u[i] - last[i])
 
     def wait_candidate(self, pid):
         """Reap an exited candidate through the zygote (its parent): {"status" (as os.waitpid), "utime", "stime",
         "maxrss" (KiB)} as the kernel reports them, or {"error"}."""
+        self._live.discard(pid)
         self._rid += 1
         self._z.send(json.dumps({"op": "wait", "id": self._rid, "pid": pid}).encode())
         return self._reply(self._rid)
@@ -1176,12 +1246,16 @@ class JudgeCtx:
         except (ProcessLookupError, PermissionError):
             pass
         os.close(cand.pidfd)
+        self._live.discard(cand.pid)
         self._reap.append(cand.pid)
 
     def run_candidate(self, fn, payload, hard_timeout, on_record=None):
         """Run a kind's own module-level function `fn(chan, payload)` in a fresh candidate (candidate hygiene for
         code that runs untrusted programs itself, e.g. the program kind). Returns {"status": "done"|"killed"|
         "crashed", "records": n, "elapsed": s}. Records are untrusted."""
+        if not getattr(sys.modules.get(fn.__module__), "CANDIDATE_SIDE", False):
+            raise RuntimeError(f"{fn.__module__} must set CANDIDATE_SIDE = True to run its functions in candidates "
+                               "(so it is loaded before the zygote forks)")
         name = f"{fn.__module__}:{fn.__qualname__}"
         t0 = time.monotonic()
         pid, pidfd, fd = self.spawn("run", {"fn": name, "payload": payload})

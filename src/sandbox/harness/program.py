@@ -43,38 +43,114 @@ class _Sink:
         self.dropped += max(0, len(chunk) - max(room, 0))
 
 
-def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=OUT_CAP, err_cap=ERR_CAP):
-    """Run one program in a fresh candidate. Returns {status: ok|error|timeout|memory|crash, exit_code, signal,
-    stdout, stderr, truncated, stderr_truncated, time_ms, cpu_ms, max_rss_kb}."""
-    data = stdin.encode("utf-8", "surrogateescape") if isinstance(stdin, str) else bytes(stdin)
+_spare = None  # this judge's candidate for its next run, asked for ahead: (ticket, stdin memfd, stdout, stderr)
+
+
+def _ask(ctx):
+    """Ask the zygote for a program candidate with fresh stdio: a memfd as fd 0 (filled when the run starts;
+    the candidate shares its offset, so rewinding it there is enough) and a pipe each for fds 1 and 2."""
     in_fd = os.memfd_create("stdin", os.MFD_CLOEXEC)
-    view = memoryview(data)
-    while view:
-        view = view[os.write(in_fd, view):]
-    os.lseek(in_fd, 0, os.SEEK_SET)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     try:
-        pid, pidfd, sock = ctx.spawn("program", {}, {0: in_fd, 1: out_w, 2: err_w})
-    finally:
-        for fd in (in_fd, out_w, err_w):
+        ticket = ctx.spawn_ahead("program", {}, {0: in_fd, 1: out_w, 2: err_w})
+    except BaseException:
+        for fd in (in_fd, out_r, err_r):
             os.close(fd)
+        raise
+    finally:
+        os.close(out_w)
+        os.close(err_w)
+    return ticket, in_fd, out_r, err_r
+
+
+def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=OUT_CAP, err_cap=ERR_CAP,
+        fetch=None, ahead=False):
+    """Run one program in a fresh candidate. Returns {status: ok|error|timeout|memory|crash, exit_code, signal,
+    stdout, stderr, truncated, stderr_truncated, time_ms, cpu_ms, max_rss_kb}, and with `fetch` (relative
+    paths) `files`: {path: base64} of those the program left in its cwd (missing ones are left out).
+    `ahead`: another run follows in this judge, so its candidate is asked for now and starts (clone, clean
+    room) while this program runs. Every run still gets a candidate no program has touched."""
+    global _spare
+    t0 = time.monotonic()
+    spare, _spare = _spare, None
+    ticket, in_fd, out_r, err_r = spare if spare is not None else _ask(ctx)
+    try:
+        pid, pidfd, sock = ctx.take(ticket)
+    except BaseException:
+        for fd in (in_fd, out_r, err_r):
+            os.close(fd)
+        raise
+    try:
+        if ahead:
+            try:
+                _spare = _ask(ctx)
+            except OSError:
+                _spare = None
+        data = stdin.encode("utf-8", "surrogateescape") if isinstance(stdin, str) else bytes(stdin)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(in_fd, view):]
+        os.lseek(in_fd, 0, os.SEEK_SET)
+    finally:
+        os.close(in_fd)
+    t_spawned = time.monotonic()
     conn = wire.Conn(sock, ctx.max_frame)
     out, err = _Sink(out_cap), _Sink(err_cap)
-    state = {"start": None, "end": None, "memory": False, "killed": False}
+    state = {"start": None, "end": None, "memory": False, "killed": False, "files": None}
+    fetch = [f for f in (fetch or []) if type(f) is str]
     try:
         conn.send({"op": "program", "src": src, "files": files or {}, "memory_mb": memory_mb,
-                   "cpu_s": int(timeout_s) + 1})
+                   "cpu_s": int(timeout_s) + 1, "fetch": fetch, "fetch_cap": out_cap})
         _collect(conn, pidfd, pid, out_r, err_r, out, err, state, timeout_s)
+        if fetch and state["files"] is None:
+            _drain_files(conn, state)
     except (OSError, wire.WireError):
         _kill(pid)
     finally:
         for fd in (out_r, err_r, sock):
             os.close(fd)
+    t_col = time.monotonic()
     select.select([pidfd], [], [], 5.0)
     os.close(pidfd)
     st = ctx.wait_candidate(pid)
-    return _result(st, out, err, state, time.monotonic())
+    now = time.monotonic()
+    _stat(ctx, "prog_spawned_ms", t_spawned - t0)
+    if state["start"] is not None:
+        _stat(ctx, "prog_setup_ms", state["start"] - t_spawned)
+        _stat(ctx, "prog_run_ms", (state["end"] or t_col) - state["start"])
+    _stat(ctx, "prog_drain_ms", t_col - (state["end"] or t_col))
+    _stat(ctx, "prog_reap_ms", now - t_col)
+    res = _result(st, out, err, state, now)
+    if fetch:
+        res["files"] = _fetched(state["files"], fetch)
+    return res
+
+
+def _stat(ctx, key, secs):
+    ctx.stats[key] = ctx.stats.get(key, 0) + secs * 1000
+
+
+def _drain_files(conn, state):
+    """The files frame may still be buffered or queued behind the output the loop stopped for: read the
+    candidate's last frames (it has exited or been killed, so the socket ends soon)."""
+    deadline = time.monotonic() + DRAIN_S
+    for _ in range(8):
+        try:
+            m = conn.recv(deadline)
+        except (TimeoutError, wire.WireError):
+            return
+        if type(m) is dict and m.get("op") == "files":
+            state["files"] = m.get("files")
+            return
+
+
+def _fetched(got, fetch):
+    """The program's own files as it sent them: only names asked for, base64 strings (anything else dropped;
+    a program could only misreport its own output)."""
+    if type(got) is not dict:
+        return {}
+    return {k: v for k, v in got.items() if k in fetch and type(v) is str}
 
 
 def _kill(pid):
@@ -118,6 +194,8 @@ def _collect(conn, pidfd, pid, out_r, err_r, out, err, state, timeout_s):
                 deadline = state["start"] + timeout_s
             elif op == "memory":
                 state["memory"] = True
+            elif op == "files" and state["files"] is None:
+                state["files"] = m.get("files")
         if pidfd in ready:
             fds.remove(pidfd)
             if state["end"] is None:
@@ -244,7 +322,33 @@ def candidate_main(fds, arg):  # pragma: no cover - runs in a candidate
             pass
         code = 1
     code = _finish(code)
+    if msg.get("fetch"):
+        _send_files(conn, msg["fetch"], int(msg.get("fetch_cap") or OUT_CAP))
     os._exit(code)
+
+
+def _send_files(conn, names, cap):  # pragma: no cover - runs in a candidate
+    """SandboxFusion's fetch_files: after the program ends, the files it left at these paths (relative to its
+    cwd), base64, up to `cap` bytes in all; a missing or unreadable file is left out, as SandboxFusion does."""
+    root = os.getcwd()
+    out, left = {}, cap
+    for name in names:
+        path = os.path.normpath(os.path.join(root, name))
+        if not path.startswith(root + os.sep):
+            continue
+        try:
+            with open(path, "rb") as f:
+                data = f.read(left + 1)
+        except (OSError, ValueError):
+            continue
+        if len(data) > left:
+            break
+        left -= len(data)
+        out[name] = base64.b64encode(data).decode("ascii")
+    try:
+        conn.send({"op": "files", "files": out})
+    except BaseException:  # noqa: BLE001, S110 - the judge is gone or the program broke the socket: no files
+        pass
 
 
 def _finish(code):  # pragma: no cover - runs in a candidate

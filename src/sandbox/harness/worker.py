@@ -2,9 +2,11 @@
 
 Started by src/sandbox/worker.ts as `python3 -s -S -P worker.py '<options json>'` with PYTHONHASHSEED fixed
 (inside bubblewrap when available, as an unprivileged uid). Processes under it:
-  zygote   forked at start, before any job (see zygote.py): forks one candidate per solution load;
-  judge    forked per job (judge-side kinds: unittest, assert): holds the tests, calls candidates, decides
-           verdicts, reports records to this worker on a private pipe;
+  zygote   forked at start, before any job and before the judge's side is imported (see zygote.py): forks
+           one candidate per solution load;
+  judge    forked on first use and kept (judge_proc.py): serves judge-side jobs (unittest, assert, program,
+           label_evalplus) one after another; holds the tests, calls candidates, decides verdicts, reports
+           records through a shared mapping; replaced when it dies or retires;
   child    forked per job for child-side kinds (legacy: the labels kind until it moves to the judge API).
 Protocol on the original stdin/stdout:
   -> {"op": "job", "id": N, "kind": "unittest" | "assert" | <plugin>, "solution": str, "tests": [...], ...}
@@ -15,6 +17,8 @@ import gc
 import importlib.util
 import json
 import os
+import re
+import select
 import shutil
 import socket
 import sys
@@ -25,28 +29,40 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import candidate  # noqa: E402,F401 - imported before the zygote forks: candidates run it
-import forkrun  # noqa: E402
+# Only what candidates need is imported before the zygote forks; the judge's side (judge, unittest.mock, the
+# kinds, the static check) comes after it, in main(), so candidates never carry it (preload.CANDIDATE).
+import candidate  # noqa: E402,F401 - candidates run it
 import isolation  # noqa: E402
-import judge  # noqa: E402
-from preload import preload  # noqa: E402
-import static_check  # noqa: E402
+from preload import CANDIDATE, preload  # noqa: E402
 import wire  # noqa: E402
 import zygote  # noqa: E402
 
+forkrun = judge_proc = static_check = None  # imported in main() once the zygote has forked
+_CANDIDATE_SIDE = re.compile(r"^CANDIDATE_SIDE\s*=\s*True\b", re.M)
 
-def load_kinds():
+
+def kind_names():
+    folder = os.path.join(HERE, "kinds")
+    return [f[:-3] for f in sorted(os.listdir(folder)) if f.endswith(".py") and not f.startswith("_")]
+
+
+def candidate_side(name):
+    """A kind that runs its own functions in candidates (ctx.run_candidate) says `CANDIDATE_SIDE = True`: it is
+    loaded before the zygote forks, so candidates can resolve it (they cannot read /harness)."""
+    with open(os.path.join(HERE, "kinds", f"{name}.py"), encoding="utf-8") as f:
+        return bool(_CANDIDATE_SIDE.search(f.read()))
+
+
+def load_kinds(names):
     kinds = {}
     folder = os.path.join(HERE, "kinds")
-    for fname in sorted(os.listdir(folder)):
-        if fname.endswith(".py") and not fname.startswith("_"):
-            name = fname[:-3]
-            mod_name = f"coderm_kind_{name}"
-            spec = importlib.util.spec_from_file_location(mod_name, os.path.join(folder, fname))
-            mod = importlib.util.module_from_spec(spec)
-            sys.modules[mod_name] = mod  # resolvable by name in candidates (ctx.run_candidate)
-            spec.loader.exec_module(mod)
-            kinds[name] = mod
+    for name in names:
+        mod_name = f"coderm_kind_{name}"
+        spec = importlib.util.spec_from_file_location(mod_name, os.path.join(folder, f"{name}.py"))
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[mod_name] = mod  # resolvable by name in candidates when loaded before the zygote forks
+        spec.loader.exec_module(mod)
+        kinds[name] = mod
     return kinds
 
 
@@ -61,9 +77,21 @@ class Proto:
         os.close(devnull)
         os.dup2(2, 1)  # stray prints of the worker go to the driver's log, never into the protocol
         self.buf = b""
+        self.out = []
+
+    def post(self, obj):
+        """Queue a line; it goes out with the next flush() or send() (one write for a batch of results)."""
+        self.out.append(json.dumps(obj, separators=(",", ":")))
 
     def send(self, obj):
-        data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
+        self.post(obj)
+        self.flush()
+
+    def flush(self):
+        if not self.out:
+            return
+        data = ("\n".join(self.out) + "\n").encode()
+        self.out = []
         view = memoryview(data)
         while view:
             view = view[os.write(self.wfd, view):]
@@ -157,10 +185,33 @@ class Zygote:
                 return
 
 
-def run_judge(kind, job, ctx, proto, zyg, opts):
-    """Fork a judge for this job and relay its records. A judge that dies or hangs (a test that kills its own
-    process, a fork bomb in a test) costs the test in progress its verdict (crash, or timeout); the tests after
-    it run in a fresh judge."""
+class Judges:
+    """The worker's long-lived judge (judge_proc.py), forked on first use and again after it died or retired."""
+
+    def __init__(self, kinds, zyg, opts):
+        self.kinds, self.zyg, self.opts, self.proc = kinds, zyg, opts, None
+
+    def get(self, ctx):
+        if self.proc is None:
+            self.proc = judge_proc.JudgeProc(ctx, self.kinds, self.zyg.sock, self.opts)
+        return self.proc
+
+    def drop(self, ctx, why):
+        """Kill the judge and, through the zygote, every candidate it had (its spare included)."""
+        if self.proc is not None:
+            self.proc.close()
+            self.proc = None
+            ctx.stats[f"judge_retired_{why}"] = ctx.stats.get(f"judge_retired_{why}", 0) + 1
+        try:
+            self.zyg.sweep()
+        except OSError:
+            pass
+
+
+def run_judge(job, ctx, proto, judges):
+    """Run a job in the worker's judge and relay its records. A judge that dies or hangs (a test that kills its
+    own process, a fork bomb in a test) costs the test in progress its verdict (crash, or timeout); the tests
+    after it run in a fresh judge."""
     jid = job.get("id")
     tests = list(job.get("tests", []))
     sent = set()
@@ -173,9 +224,9 @@ def run_judge(kind, job, ctx, proto, zyg, opts):
                 return
             sent.add(rec.get("key"))
             rec.pop("t")
-            proto.send({"op": "result", "id": jid, **rec})
+            proto.post({"op": "result", "id": jid, **rec})
         elif t == "b":
-            proto.send({"op": "beat", "id": jid})
+            proto.post({"op": "beat", "id": jid})
         elif t == "cal" and isinstance(rec.get("key"), str) and type(rec.get("value")) is int:
             ctx.calibrated[rec["key"]] = rec["value"]
         elif t == "s" and isinstance(rec.get("stats"), dict):
@@ -185,40 +236,31 @@ def run_judge(kind, job, ctx, proto, zyg, opts):
 
     hard = float(job.get("hard_timeout", 2 * float(job.get("timeout", 1.0)) + 0.5))
     while tests:
-        part = {**job, "tests": tests}
-
-        def judge_main(chan, cctx, part=part):
-            judge.DEFAULT_STREAMS["stdout"], judge.DEFAULT_STREAMS["stderr"] = sys.stdout, sys.stderr
-            jctx = judge.JudgeCtx(zyg.sock, lambda rec: chan.send({"t": "r", **rec}), lambda: chan.send({"t": "b"}),
-                                  ctx.calibrated, {}, opts)
-            jctx.send_calibration = lambda key, value: chan.send({"t": "cal", "key": key, "value": value})
+        jp = judges.get(ctx)
+        out = jp.run_job({**job, "tests": tests}, hard + 1.0, on_record, proto.flush)
+        if out.ended:
             t0 = time.perf_counter()
-            kind.run(part, jctx)
-            jctx.stats["judge_run_ms"] = (time.perf_counter() - t0) * 1000
-            chan.send({"t": "s", "stats": jctx.stats})
-
-        try:
-            out = ctx.run_child(judge_main, hard + 1.0, on_record)
-        finally:
-            try:
-                zyg.sweep()
-            except OSError:
-                pass
+            jp.tidy()
+            ctx.stats["tidy_ms"] = ctx.stats.get("tidy_ms", 0) + (time.perf_counter() - t0) * 1000
+            if out.retire:
+                judges.drop(ctx, out.retire)
+        else:
+            judges.drop(ctx, "died")
         left = [t for t in tests if t["key"] not in sent]
         if not left:
             break
-        if out.clean:  # a judge that finished cleanly but skipped tests: a harness bug, say so
+        if out.ended:  # a judge that finished the job but skipped tests: a harness bug, say so
             why = "judge finished without a verdict"
         else:
             why = f"judge {out.status} (exit {out.exitcode}, signal {out.signal})"
         verdict = "timeout" if out.status == "killed" else "crash"
-        proto.send({"op": "result", "id": jid, "key": left[0]["key"], "verdict": verdict, "cases": [], "ms": 0,
+        proto.post({"op": "result", "id": jid, "key": left[0]["key"], "verdict": verdict, "cases": [], "ms": 0,
                     "stderr": f"{why}\n{out.output}"[:2000]})
         sent.add(left[0]["key"])
-        tests = left[1:] if not out.clean else []
-        if out.clean:
+        tests = left[1:] if not out.ended else []
+        if out.ended:
             for t in left[1:]:
-                proto.send({"op": "result", "id": jid, "key": t["key"], "verdict": "crash", "cases": [], "ms": 0,
+                proto.post({"op": "result", "id": jid, "key": t["key"], "verdict": "crash", "cases": [], "ms": 0,
                             "stderr": why})
     for k, v in stats.items():
         ctx.stats[k] = ctx.stats.get(k, 0) + v
@@ -249,16 +291,18 @@ def call_in_child(kind, job, ctx, proto):
     proto.send({"op": "result", "id": jid, "key": "call", **reply})
 
 
-def handle(job, kinds, ctx, proto, zyg, opts):
+def handle(job, kinds, ctx, proto, judges):
     jid = job.get("id")
     kind = kinds.get(job.get("kind", "unittest"))
     if kind is None:
         raise ValueError(f"unknown job kind {job.get('kind')!r}; have {sorted(kinds)}")
     if not getattr(kind, "JUDGE_SIDE", getattr(kind, "PARENT_SIDE", False)):
+        judges.drop(ctx, "legacy")  # such a child runs untrusted code: it must not inherit the judge's pipes
         call_in_child(kind, job, ctx, proto)
         return
     if "call" in job and "tests" not in job:
         job["tests"] = [{"key": "call"}]  # Sandbox.call of a judge-side kind: one result, keyed "call"
+    t0 = time.perf_counter()
     if "solution" in job:
         why = compile_error(job["solution"])
         if why is not None:
@@ -267,23 +311,33 @@ def handle(job, kinds, ctx, proto, zyg, opts):
                             "stderr": why, "load_failure": True})
             return
         job["_stateless"] = list(stateless(job["solution"]))
-    prepare = getattr(kind, "prepare", None)
-    if prepare is not None:
-        prepare(job)  # parsing only (cached per text in this worker; the judge inherits the cache)
-    run_judge(kind, job, ctx, proto, zyg, opts)
+    ctx.stats["check_ms"] = ctx.stats.get("check_ms", 0) + (time.perf_counter() - t0) * 1000
+    run_judge(job, ctx, proto, judges)  # the kind's prepare (parsing, cached per text) runs in the judge
 
 
 def main():
+    global forkrun, judge_proc, static_check
     opts = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     proto = Proto()
-    kinds = load_kinds()
     scratch_root = tempfile.mkdtemp(prefix="coderm-")
-    wipe = ("/tmp", "/dev/shm") if opts.get("private_tmp") else ()
-    ctx = forkrun.Ctx(lambda rec: None, [proto.rfd, proto.wfd], scratch_root, opts.get("cpu_seconds", 60), wipe)
-    preload()
+    names = kind_names()
+    early = [n for n in names if candidate_side(n)]
+    kinds = load_kinds(early) if early else {}
+    preload(CANDIDATE)
     gc.collect()
     gc.freeze()  # the zygote and judges then touch fewer pages: fewer copy-on-write faults per fork
     zyg = Zygote(opts, scratch_root)
+    import forkrun  # noqa: E402 - the judge's side, after the zygote forked
+    import judge  # noqa: E402,F401 - judges are forks of this worker
+    import judge_proc  # noqa: E402
+    import static_check  # noqa: E402
+
+    kinds.update(load_kinds([n for n in names if n not in kinds]))
+    preload()
+    gc.collect()
+    gc.freeze()
+    wipe = ("/tmp", "/dev/shm") if opts.get("private_tmp") else ()
+    ctx = forkrun.Ctx(lambda rec: None, [proto.rfd, proto.wfd], scratch_root, opts.get("cpu_seconds", 60), wipe)
     ctx.keep_pids.add(zyg.pid)
     report = isolation.harden_worker(opts)
     report["candidates"] = [zyg.ok, zyg.why]
@@ -300,6 +354,7 @@ def main():
 
 
 def serve(proto, kinds, ctx, zyg, opts):
+    judges = Judges(kinds, zyg, opts)
     for line in proto.lines():
         try:
             job = json.loads(line)
@@ -310,12 +365,14 @@ def serve(proto, kinds, ctx, zyg, opts):
             break
         t0 = time.perf_counter()
         try:
-            handle(job, kinds, ctx, proto, zyg, opts)
+            handle(job, kinds, ctx, proto, judges)
         except Exception as e:  # noqa: BLE001 - report, keep serving
             proto.send({"op": "error", "id": job.get("id"), "message": f"{type(e).__name__}: {e}",
                         "trace": traceback.format_exc()[-2000:]})
         ctx.stats["jobs"] = ctx.stats.get("jobs", 0) + 1
         ctx.stats["job_ms"] = ctx.stats.get("job_ms", 0) + (time.perf_counter() - t0) * 1000
+        if b"\n" in proto.buf or select.select([proto.rfd], [], [], 0)[0]:
+            ctx.stats["jobs_ready"] = ctx.stats.get("jobs_ready", 0) + 1  # the driver had the next job queued
         proto.send({"op": "done", "id": job.get("id"), "stats": ctx.stats})
 
 

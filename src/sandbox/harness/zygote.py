@@ -69,6 +69,12 @@ def main(ctl, opts):
         sock.send(json.dumps({"op": "zygote", "ok": ok, "why": why, "pid": os.getpid()}).encode())
         cand_opts = {"ns": ok, "limits": opts.get("candidate_limits", {}), "tmp_mb": opts.get("tmp_mb", 64),
                      "seccomp": opts.get("seccomp", True), "scratch": opts.get("scratch", "/tmp")}
+        if ok:
+            # Done once here instead of in every candidate (≈ 0.4 ms each for the 41 prctl calls and the filter
+            # build): the bounding set is inherited, and every candidate is pid 1 of its own pid namespace.
+            isolation.drop_bounding_set()
+            cand_opts["bounding_dropped"] = isolation.bounding_set_empty()
+            cand_opts["seccomp_built"] = (1, isolation.build_filter(own_pid=1))
         serve(sock, cand_opts)
     except BaseException:  # noqa: BLE001 - the worker sees the socket close and reports it
         import traceback
@@ -144,9 +150,24 @@ def serve(sock, cand_opts):
         except OSError as e:
             sock.send(json.dumps({"id": rid, "error": f"pidfd: {e}"}).encode())
             continue
-        sock.sendmsg([json.dumps({"id": rid, "pid": pid}).encode()],
+        sock.sendmsg([json.dumps({"id": rid, "pid": pid, "u": usage()}).encode()],
                      [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [pidfd]))])
         os.close(pidfd)
+
+
+# CPU of the candidates reaped so far (user + system, ms) and their count, and the zygote's own: sent with every
+# spawn reply, so Sandbox.stats can say what a candidate costs in CPU whatever the load (wall times inflate).
+USAGE = {"n": 0, "cpu_ms": 0.0}
+
+
+def _count(ru):
+    USAGE["n"] += 1
+    USAGE["cpu_ms"] += (ru.ru_utime + ru.ru_stime) * 1000
+
+
+def usage():
+    t = os.times()
+    return [USAGE["n"], round(USAGE["cpu_ms"], 3), round((t.user + t.system) * 1000, 3)]
 
 
 def _wait(pid, children):
@@ -159,16 +180,19 @@ def _wait(pid, children):
         children.discard(pid)
         return {"error": "already reaped"}
     children.discard(pid)
+    _count(ru)
     return {"status": status, "utime": ru.ru_utime, "stime": ru.ru_stime, "maxrss": ru.ru_maxrss}
 
 
 def _reap(pid, children, block=False):
     try:
-        got, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
+        got, _, ru = os.wait4(pid, 0 if block else os.WNOHANG)
     except ChildProcessError:
-        got = pid
+        got, ru = pid, None
     if got:
         children.discard(pid)
+        if ru is not None:
+            _count(ru)
 
 
 def _child(ctl, fdmap, entry, arg, cand_opts):  # pragma: no cover - runs in the candidate

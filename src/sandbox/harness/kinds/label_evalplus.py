@@ -15,7 +15,12 @@ stateless runs its inputs cheapest first (by reference time), so a wrong program
 and the inputs that need the time limit are reached last or never. Any other program, and every program under
 `details`, runs EvalPlus's order. Expected strings and bytes above HASH_OVER bytes are kept as a length and a
 SHA-256 and compared that way (HumanEval/15's plus outputs are ~200 MB: unpickling them per program cost more
-than running the program).
+than running the program). Any other expected value above HASH_OVER pickled bytes (Mbpp/255: 2 M tuples, 360 MB)
+is kept as the SHA-256 of its memo-free pickle: an output that pickles to the same bytes is equal to it (same exact
+types, same values; NaN excluded), and an output that does not is compared with the real value, recomputed
+here by the canonical solution for that one input (`_Canonical`), so the rules see exactly what EvalPlus's do.
+The ground truth then stays small enough to travel inline, and a program's huge output may cross the wire
+(`MAX_OUTPUT_FRAME`, EvalPlus's 4 GiB address space being the real bound there).
 
 Time limits are EvalPlus's: max(min_time_limit, factor x reference time) per input on the wall clock, and the
 whole set inside min(60, sum of limits) + 2 s (its process join timeout). The limit is enforced from outside:
@@ -25,6 +30,7 @@ machines; the default is EvalPlus's wall clock.
 """
 import hashlib
 import importlib.util
+import io
 import os
 import pickle
 import sys
@@ -35,6 +41,8 @@ import static_check
 
 JUDGE_SIDE = True
 HASH_OVER = 1 << 16
+# A returned value crosses the candidate wire as one frame; EvalPlus's outputs reach hundreds of MB (Mbpp/255).
+MAX_OUTPUT_FRAME = 1 << 30
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -65,26 +73,98 @@ class _Sink:
     readline = read
 
 
-class _Digest:
-    """A huge expected str/bytes, kept as its type, length and SHA-256."""
+def _fast_pickle(value):
+    """A memo-free pickle: equal structures of the same exact types give the same bytes whatever objects they
+    share (the canonical's tuples share strings; the same values decoded from the wire do not)."""
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, 5)
+    p.fast = True
+    p.dump(value)
+    return buf.getvalue()
 
-    __slots__ = ("kind", "n", "sha")
+
+class _Digest:
+    """A huge expected value, kept as the SHA-256 of its bytes (str/bytes) or of its memo-free pickle, with what
+    EvalPlus's rules need of it without the value (`is_floats` drives its sticky atol)."""
+
+    __slots__ = ("kind", "n", "sha", "floats")
 
     def __init__(self, value):
-        raw = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else bytes(value)
-        self.kind, self.n, self.sha = type(value).__name__, len(value), hashlib.sha256(raw).digest()
+        if type(value) in (str, bytes):
+            raw = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else bytes(value)
+            self.kind, self.n = type(value).__name__, len(value)
+        else:
+            raw = _fast_pickle(value)
+            self.kind, self.n = "pickle", len(raw)
+        self.sha = hashlib.sha256(raw).digest()
+        self.floats = rules.is_floats(value)
 
     def matches(self, out):
+        if self.kind == "pickle":
+            try:
+                raw = _fast_pickle(out)
+            except Exception:  # noqa: BLE001 - a proxy or an unpicklable value: compare with the real one
+                return False
+            return len(raw) == self.n and hashlib.sha256(raw).digest() == self.sha
         if type(out).__name__ != self.kind or type(out) not in (str, bytes) or len(out) != self.n:
             return False
         raw = out.encode("utf-8", "surrogatepass") if isinstance(out, str) else out
         return hashlib.sha256(raw).digest() == self.sha
 
 
-def _stored(value):
-    if isinstance(value, (str, bytes)) and len(value) > HASH_OVER:
+def _digestable(dataset, entry, value, size):
+    """Whether a digest decides `out == exp` for this value: big, no special oracle reads the value, and no
+    NaN (NaN != NaN, so equal bytes would not mean equal)."""
+    if size <= HASH_OVER or _special(dataset, entry):
+        return False
+    if type(value) in (str, bytes):
+        return True
+    try:
+        return "nan" not in repr(value).lower()
+    except Exception:  # noqa: BLE001 - keep the value itself
+        return False
+
+
+def _special(dataset, entry):
+    if dataset == "humaneval":
+        return entry == "find_zero"
+    return entry in ("are_equivalent", "sum_div", "surface_Area", "digit_distance_nums") or (
+        entry in rules.MBPP_OUTPUT_SET_EQ_TASKS or entry in rules.MBPP_OUTPUT_NOT_NONE_TASKS)
+
+
+def _stored(dataset, entry, value):
+    if type(value) in (str, bytes) and len(value) > HASH_OVER and not _special(dataset, entry):
         return pickle.dumps(_Digest(value), 5)
-    return pickle.dumps(value, 5)
+    blob = pickle.dumps(value, 5)
+    if len(blob) > HASH_OVER and _digestable(dataset, entry, value, len(blob)):
+        return pickle.dumps(_Digest(value), 5)
+    return blob
+
+
+class _Canonical:
+    """The canonical solution, executed here once per judge when a digested expected value must be seen."""
+
+    fn = None
+    task = None
+
+    @classmethod
+    def expected(cls, data, s, i):
+        if cls.task != data["task_id"]:
+            g = {}
+            with _sunk():
+                exec(data["code"], g)  # noqa: S102 - the dataset's canonical solution
+            cls.fn, cls.task = g[data["entry_point"]], data["task_id"]
+        with _sunk():
+            return cls.fn(*pickle.loads(data["inputs"][s][i]))
+
+
+class _sunk:
+    def __enter__(self):
+        self.saved = sys.stdout, sys.stderr, sys.stdin
+        sys.stdout = sys.stderr = sys.stdin = _Sink()
+
+    def __exit__(self, *exc):
+        sys.stdout, sys.stderr, sys.stdin = self.saved
 
 
 def evalplus_expected(call):
@@ -98,12 +178,11 @@ def evalplus_expected(call):
     if dataset == "mbpp":
         inputs = {s: rules._mbpp_deserialize(task_id, v) for s, v in inputs.items()}
     not_none = dataset == "mbpp" and entry in rules.MBPP_OUTPUT_NOT_NONE_TASKS
-    saved = sys.stdout, sys.stderr, sys.stdin
-    sys.stdout = sys.stderr = sys.stdin = _Sink()
+    code = task["prompt"] + task["canonical_solution"]
     expected, ref_time = {}, {}
-    try:
+    with _sunk():
         g = {}
-        exec(task["prompt"] + task["canonical_solution"], g)  # noqa: S102 - the dataset's canonical solution
+        exec(code, g)  # noqa: S102 - the dataset's canonical solution
         fn = g[entry]
         for s, values in inputs.items():
             outs, times = [], []
@@ -112,12 +191,11 @@ def evalplus_expected(call):
                 start = time.time()
                 out = fn(*arg)
                 times.append(time.time() - start)
-                outs.append(_stored((out is not None) if not_none else out))
+                outs.append(_stored(dataset, entry, (out is not None) if not_none else out))
             expected[s], ref_time[s] = outs, times
-    finally:
-        sys.stdout, sys.stderr, sys.stdin = saved
     data = {
-        "format": 3, "task_id": task_id, "dataset": dataset, "entry_point": entry, "atol": task.get("atol", 0) or 0,
+        "format": 4, "task_id": task_id, "dataset": dataset, "entry_point": entry, "atol": task.get("atol", 0) or 0,
+        "code": code,
         "inputs": {s: [pickle.dumps(i, 5) for i in v] for s, v in inputs.items()},
         "expected": expected, "ref_time": ref_time,
     }
@@ -141,12 +219,28 @@ def _load_truth(path):
         return pickle.load(f)
 
 
-def _matches(dataset, entry, out, exp, inp, atol):
+def _eq(out, exp):
+    """`out == exp`, where a value of the program's own type (a re.Match, an instance of its class: a proxy
+    here) is never equal to a plain expected value. EvalPlus would ask that object's `__eq__`; trusting the
+    program's `__eq__` is the one way to forge a pass, so it is not asked. Every ordinary object compares
+    unequal there too, and what follows (the not-None and set oracles) sees the same `False`."""
+    try:
+        return out == exp
+    except judge.Unsupported:
+        return False
+
+
+def _matches(dataset, entry, out, exp, inp, atol, real=None):
     """EvalPlus's comparison of one output (unsafe_execute), on values the judge holds. Returns (ok, atol):
-    EvalPlus assigns the forced 1e-6 to its `atol` argument, so it stays for the rest of the set."""
+    EvalPlus assigns the forced 1e-6 to its `atol` argument, so it stays for the rest of the set. `real()`
+    gives a digested expected value itself."""
     if isinstance(exp, _Digest):
-        return exp.matches(out), atol
-    exact = out == exp
+        if exp.matches(out):  # out == exp: no special oracle applies to a digested value
+            return True, (1e-6 if atol == 0 and exp.floats else atol)
+        if exp.kind != "pickle" or real is None:
+            return False, (1e-6 if atol == 0 and exp.floats else atol)
+        exp = real()
+    exact = _eq(out, exp)
     if dataset == "mbpp":
         if entry == "are_equivalent":  # Mbpp/164
             exact = True
@@ -173,6 +267,57 @@ def _matches(dataset, entry, out, exp, inp, atol):
     return bool(exact), atol
 
 
+# What EvalPlus's `unsafe_execute` does to the process before it execs a program (evalplus/eval/utils.py
+# `reliability_guard`, `swallow_io`, and `exec_globals = {}`), done in the candidate before the program's own
+# code runs, so a program that opens a file, calls exit(), reads stdin, imports `resource` or uses a name it never
+# defined fails here as it fails there. The program is compiled on its own (its `from __future__` imports stay
+# first) and executed in the module's globals, emptied of the harness's names first.
+_GUARD = """
+def __coderm_guard():
+    import builtins, faulthandler, io, os, shutil, subprocess, sys
+    class _WriteOnly(io.StringIO):
+        def read(self, *a, **k):
+            raise IOError
+        readline = readlines = read
+        def readable(self, *a, **k):
+            return False
+    faulthandler.disable()
+    builtins.exit = None
+    builtins.quit = None
+    os.environ["OMP_NUM_THREADS"] = "1"
+    for n in ("kill", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir", "setuid", "fork", "forkpty",
+              "killpg", "rename", "renames", "truncate", "replace", "unlink", "fchmod", "fchown", "chmod", "chown",
+              "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir"):
+        setattr(os, n, None)
+    builtins.open = None
+    shutil.rmtree = shutil.move = shutil.chown = None
+    subprocess.Popen = None
+    builtins.help = None
+    for n in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
+        sys.modules[n] = None
+    sys.stdin = _WriteOnly()
+    sys.stdout = sys.stderr = _WriteOnly()
+    def input(prompt=""):
+        sys.stdout.write(str(prompt))
+        return sys.stdin.readline()
+    builtins.input = input
+    # EvalPlus calls the entry point 10 frames nearer the top of a 1000-frame stack than a candidate does
+    # (measured with a recursion probe against bench/oracles/evalplus_check.py): same headroom, same
+    # RecursionErrors.
+    sys.setrecursionlimit(sys.getrecursionlimit() + 10)
+__coderm_guard()
+for __coderm_n in [n for n in globals() if n != "__builtins__"]:
+    del globals()[__coderm_n]
+del __coderm_n
+exec(compile(%r, "<solution>", "exec", dont_inherit=True), globals())
+"""
+
+
+def guarded(program):
+    """The program as EvalPlus runs it: see _GUARD."""
+    return _GUARD % (program,)
+
+
 class _Set:
     """One `untrusted_check` of one program on one input set, in one candidate (EvalPlus: one process)."""
 
@@ -183,7 +328,7 @@ class _Set:
         self.budget = min(60.0, sum(limits)) + (3.0 if opts["details"] else 2.0)
 
     def _candidate(self, end):
-        cand = self.ctx.candidate(self.code, max(0.001, end - time.monotonic()))
+        cand = self.ctx.candidate(guarded(self.code), max(0.001, end - time.monotonic()))
         if cand.load_status == "ok" and self.data["entry_point"] not in cand.names:
             cand.close()
             return None, "fail"
@@ -220,7 +365,8 @@ class _Set:
                     if self.cpu and meta["cpu_s"] is not None and meta["cpu_s"] > lim:
                         limit_hit = lim
                     else:
-                        ok, atol = _matches(d["dataset"], entry, out, pickle.loads(d["expected"][self.s][i]), inp, atol)
+                        ok, atol = _matches(d["dataset"], entry, out, pickle.loads(d["expected"][self.s][i]), inp, atol,
+                                            lambda: _Canonical.expected(d, self.s, i))
                 except judge.CandidateTimeout:
                     if lim * self.stretch > left:
                         return {"status": "timeout", "progress": progress, "passed": passed, "total": len(order)}
@@ -251,6 +397,7 @@ class _Set:
 
 def evalplus_check(call, ctx):
     data = _load_truth(call["blob_path"])
+    ctx.max_frame = max(ctx.max_frame, MAX_OUTPUT_FRAME)
     details = bool(call.get("details", False))
     opts = {"details": details, "clock": call.get("clock", "wall"), "wall_factor": float(call.get("wall_factor", 1))}
     min_limit = float(call.get("min_time_limit", 4.0))

@@ -1,0 +1,1 @@
+"""evalplus.data, reduced to what the oracle needs."""
