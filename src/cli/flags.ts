@@ -184,22 +184,44 @@ export async function evalInputsFromFlags(args: Omit<EvalInputFiles, "onBadLine"
   return inputs;
 }
 
+export interface StopOptions {
+  /** Said on the first signal (default: finished work is kept, rerun to resume). */
+  message?: string;
+  /** Called on the first signal after the abort, e.g. to kill sandbox workers at once. */
+  onStop?: () => void;
+}
+
 /**
- * Run long work that stops on Ctrl-C or SIGTERM: the signal aborts `work`'s AbortSignal (finished work is
- * kept, the same command resumes), and the handlers are removed afterwards.
+ * Run long work that stops on Ctrl-C or SIGTERM: the first signal aborts `work`'s AbortSignal (queued and
+ * in-flight work stops, finished work is kept, the same command resumes; the command then fails with
+ * `E_INTERRUPTED`, exit 130). A second signal exits at once with 128 + signal number: a user pressing Ctrl-C
+ * again wants out now, not after a flush.
  */
-export async function untilStopped<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function untilStopped<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  options: StopOptions = {},
+): Promise<T> {
   const stop = new AbortController();
-  const onSignal = () => {
-    process.stderr.write("\ncoderm: stopping; finished work is kept — rerun the same command to resume\n");
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      process.stderr.write("\ncoderm: stopped\n");
+      process.exit(sig === "SIGTERM" ? 143 : 130);
+    }
+    process.stderr.write(
+      `\ncoderm: stopping; ${options.message ?? "finished work is kept — rerun the same command to resume"} (Ctrl-C again to quit now)\n`,
+    );
     stop.abort();
+    options.onStop?.();
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     return await work(stop.signal);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    // Once stopping, the handler stays: a second Ctrl-C during the cleanup that follows still exits at once.
+    if (!stop.signal.aborted) {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
   }
 }

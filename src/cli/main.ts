@@ -46,7 +46,8 @@ async function cli(rawArgs: string[]): Promise<void> {
   } catch (e) {
     if (isCodermError(e)) {
       console.error(`coderm: ${e.message}`);
-      process.exitCode = 1;
+      // 128 + SIGINT, what a shell reports for a job stopped by Ctrl-C: scripts can tell "stopped" from "failed".
+      process.exitCode = e.code === "E_INTERRUPTED" ? 130 : 1;
     } else if (e instanceof Error && e.name === "CLIError") {
       const { forStream } = await import("./help.js");
       console.error(forStream(process.stderr, `coderm: ${e.message} (see coderm --help)`));

@@ -9,6 +9,7 @@
 import { CodermError } from "../errors.js";
 import type { PassMatrix } from "../matrix/pass-matrix.js";
 import { isStrategyName, STRATEGIES, type StrategyName, select } from "../select/index.js";
+import { belowVanillaNotes } from "./_below-vanilla.js";
 import { bestOfN, meanPassAtK, type QualityReport, testQuality, vanilla } from "./metrics/index.js";
 import {
   type BestOfNPoint,
@@ -52,6 +53,8 @@ export interface EvaluateOptions {
   policy?: string;
   /** Notes from the caller (e.g. input warnings), copied into the summary. */
   notes?: string[];
+  /** What one test column is, for notes (e.g. "one CodeGen-16B assert, as in CodeT"). */
+  testDescription?: string;
   /** Called after each bootstrap with (done, total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -248,6 +251,23 @@ export function evaluate(
       credit,
     });
   }
+
+  // A strategy below random choice gets the reason, from this run's matrices (see _below-vanilla.ts).
+  notes.push(
+    ...belowVanillaNotes(
+      results.map((r) => ({
+        strategy: r.strategy,
+        mean: r.best.mean,
+        vanilla: vanillaValue ?? 0,
+        matrices: pools,
+        labelled,
+        chosen: chosenOf,
+        n,
+        m,
+        ...(options.testDescription ? { testDescription: options.testDescription } : {}),
+      })),
+    ),
+  );
 
   const featuredIds = options.featured ?? defaultFeatured(matrices, labelled);
   const featured: FeaturedMatrix[] = [];

@@ -5,7 +5,9 @@ export type FailureKind =
   | "rate-limit" // 429
   | "server" // 5xx, 408, 409
   | "timeout" // our per-request deadline
-  | "connection" // reset, refused, DNS
+  | "connection" // reset mid-request, or refused after the server has answered before
+  | "unreachable" // refused, no such host, DNS failure: nothing answers at the URL
+  | "not-api" // a 2xx body that is not JSON (an HTML page, a proxy's login form)
   | "malformed" // the server answered with something that is not a chat completion
   | "empty" // a choice without content
   | "client" // 4xx that retrying cannot fix
@@ -55,17 +57,14 @@ export function classifyError(e: unknown, timedOut: boolean, runAborted: boolean
   if (timedOut) return new RequestFailure("timeout", "request timed out");
   if (e instanceof APIUserAbortError) return new RequestFailure("timeout", "request aborted");
   if (e instanceof APIConnectionTimeoutError) return new RequestFailure("timeout", "request timed out");
-  if (e instanceof APIConnectionError) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return new RequestFailure(
-      "connection",
-      `connection error: ${cause?.code ?? cause?.message ?? e.message}`,
-    );
-  }
+  if (e instanceof APIConnectionError) return connectionFailure(e);
   if (e instanceof APIError) {
     const status = e.status ?? 0;
     const retryAfter = parseRetryAfter(e.headers);
-    const msg = `HTTP ${status}: ${firstLine(e.message)}`;
+    // A proxy's error page would otherwise fill the line with markup.
+    const msg = /<(!doctype|html|head|body)\b/i.test(e.message)
+      ? `HTTP ${status}: an HTML page, not the API's JSON`
+      : `HTTP ${status}: ${firstLine(e.message)}`;
     if (status === 429) return new RequestFailure("rate-limit", msg, status, retryAfter);
     if (status >= 500 || status === 408 || status === 409)
       return new RequestFailure("server", msg, status, retryAfter);
@@ -77,10 +76,44 @@ export function classifyError(e: unknown, timedOut: boolean, runAborted: boolean
     return new RequestFailure("malformed", `malformed response: ${firstLine(e.message)}`);
   const err = e as { code?: string; message?: string; name?: string };
   if (err?.name === "AbortError") return new RequestFailure("timeout", "request aborted");
-  if (err?.code && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET)$/.test(err.code)) {
-    return new RequestFailure("connection", `connection error: ${err.code}`);
-  }
+  if (
+    err?.code &&
+    /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET|ENOTFOUND|EAI_AGAIN)$/.test(err.code)
+  )
+    return connectionFailure(e);
   return new RequestFailure("malformed", `unexpected response: ${firstLine(err?.message ?? String(e))}`);
+}
+
+/** What each system error code means to a user, for the codes that say nothing answers at the URL. */
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ENOTFOUND: "no such host",
+  EAI_AGAIN: "DNS lookup failed",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+};
+
+/**
+ * fetch (undici) wraps the system error twice (APIConnectionError → TypeError "fetch failed" → Error with
+ * `code`), and a host with several addresses adds an AggregateError: walk the chain for the first code.
+ */
+function errorCode(e: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let cur = e as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
+  while (cur && typeof cur === "object" && !seen.has(cur)) {
+    seen.add(cur);
+    if (typeof cur.code === "string" && /^E[A-Z_]+$/.test(cur.code)) return cur.code;
+    cur = (cur.cause ?? cur.errors?.[0]) as typeof cur;
+  }
+  return undefined;
+}
+
+function connectionFailure(e: unknown): RequestFailure {
+  const code = errorCode(e);
+  const plain = code ? UNREACHABLE[code] : undefined;
+  if (plain) return new RequestFailure("unreachable", `${plain} (${code})`);
+  const detail = code ?? (e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message;
+  return new RequestFailure("connection", `connection error: ${detail}`);
 }
 
 function firstLine(s: string): string {

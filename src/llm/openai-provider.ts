@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import type { ChatCompletion } from "openai/resources/chat/completions";
 import { CodermError } from "../errors.js";
 import { RequestFailure } from "./errors.js";
 import type { Provider, ProviderRequest, ProviderResponse } from "./types.js";
@@ -40,19 +41,28 @@ export class OpenAIProvider implements Provider {
 
   async complete(request: ProviderRequest): Promise<ProviderResponse> {
     const n = request.sampleIndices.length;
-    const res = await this.client.chat.completions.create(
-      {
-        model: this.model,
-        messages: request.messages,
-        temperature: request.sampling.temperature,
-        top_p: request.sampling.top_p,
-        max_tokens: request.sampling.max_tokens,
-        ...(n > 1 ? { n } : {}),
-      },
-      { signal: request.signal },
-    );
+    // The raw response, not the client's parse: the client hands back an HTML page as a string, and a
+    // non-JSON body must be told apart from a truncated one (only the latter is worth retrying).
+    const response = await this.client.chat.completions
+      .create(
+        {
+          model: this.model,
+          messages: request.messages,
+          temperature: request.sampling.temperature,
+          top_p: request.sampling.top_p,
+          max_tokens: request.sampling.max_tokens,
+          ...(n > 1 ? { n } : {}),
+        },
+        { signal: request.signal },
+      )
+      .asResponse();
+    const res = parseBody(await response.text(), response.headers.get("content-type")) as ChatCompletion;
     if (!res || !Array.isArray(res.choices)) {
-      throw new RequestFailure("malformed", "response has no choices array");
+      const error = (res as { error?: { message?: string } } | null)?.error?.message;
+      throw new RequestFailure(
+        "malformed",
+        `response has no choices array${error ? ` (error: ${String(error).slice(0, 200)})` : ""}`,
+      );
     }
     const choices = [...res.choices]
       .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
@@ -63,5 +73,29 @@ export class OpenAIProvider implements Provider {
       completionTokens: res.usage?.completion_tokens,
       model: res.model,
     };
+  }
+}
+
+/**
+ * A 2xx body as JSON. Markup or a non-JSON content type means the URL is not an OpenAI-compatible API (a
+ * web UI, a login page): `not-api`, which the runner does not retry. A JSON body cut short is `malformed`.
+ */
+function parseBody(text: string, contentType: string | null): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const head = text.trimStart();
+    const json = /\bjson\b/i.test(contentType ?? "");
+    if (head.startsWith("<"))
+      throw new RequestFailure(
+        "not-api",
+        `answered with an HTML page (${contentType ?? "no content type"}), not JSON`,
+      );
+    if (!json)
+      throw new RequestFailure(
+        "not-api",
+        `answered with a non-JSON body (${contentType ?? "no content type"}): ${JSON.stringify(head.slice(0, 60))}`,
+      );
+    throw new RequestFailure("malformed", `malformed JSON response: ${(e as Error).message.slice(0, 120)}`);
   }
 }

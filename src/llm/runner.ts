@@ -95,6 +95,7 @@ export async function generate(
   const serverId = `${provider.name} ${provider.model}`;
   if (provider.supportsN === undefined && cache) provider.supportsN = cache.serverSupportsN(serverId);
   let fatal: RequestFailure | undefined;
+  let answered = false;
   const fatalAbort = new AbortController();
   const runSignal = options.signal ? AbortSignal.any([options.signal, fatalAbort.signal]) : fatalAbort.signal;
   // Every request in flight listens for the run's abort: thousands of listeners are expected, not a leak.
@@ -125,9 +126,10 @@ export async function generate(
         return;
       }
       let failure: RequestFailure | undefined;
-      await sem.acquire();
-      if (pending.length > 1 && provider.supportsN === false) {
-        // Learnt while queued that the server ignores `n`: go back and split.
+      // A stopped run (Ctrl-C, or a fatal error elsewhere) leaves the queue here; the loop's top reports it.
+      if (!(await sem.acquire(runSignal))) continue;
+      if (runSignal.aborted || (pending.length > 1 && provider.supportsN === false)) {
+        // Stopped, or learnt while queued that the server ignores `n`: go back to the loop's top.
         sem.release();
         continue;
       }
@@ -151,6 +153,7 @@ export async function generate(
           signal: ctrl.signal,
         });
         const latencyMs = performance.now() - t0;
+        answered = true;
         summary.promptTokens += res.promptTokens ?? 0;
         summary.completionTokens += res.completionTokens ?? 0;
         if (pending.length > 1 && res.choices.length < pending.length && provider.supportsN !== false) {
@@ -198,6 +201,14 @@ export async function generate(
         sem.release();
       }
       if (!failure) continue;
+      // Nothing listening, or a web page where the API should be: every request would fail the same way,
+      // so stop at once rather than back off for minutes. Once the server has answered, the same error is a
+      // restart or a hiccup of a known-good server and is retried.
+      if (failure.kind === "unreachable" || failure.kind === "not-api") {
+        failure = answered
+          ? new RequestFailure("connection", failure.message)
+          : new RequestFailure("fatal", failure.message);
+      }
       summary.errors[failure.kind] = (summary.errors[failure.kind] ?? 0) + 1;
       if (failure.kind === "fatal" && !fatal) {
         fatal = failure;
@@ -280,7 +291,7 @@ export async function generate(
   }
   summary.elapsedMs = performance.now() - started;
   if (fatal) {
-    throw new CodermError("E_SERVER", `${fatal.message} (${provider.name}, model ${provider.model})`);
+    throw new CodermError("E_SERVER", `${provider.name}: ${fatal.message} (model ${provider.model})`);
   }
   return { results, summary };
 }

@@ -9,13 +9,32 @@ export class Semaphore {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be >= 1, got ${limit}`);
   }
 
-  async acquire(): Promise<void> {
+  /**
+   * Wait for a slot. Resolves true once held, or false (holding nothing) when `signal` aborts first, so a
+   * stopped run's queued requests leave the queue at once instead of each taking a slot in turn.
+   */
+  async acquire(signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return false;
     if (this.active < this.limit) {
       this.active++;
     } else {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      const got = await new Promise<boolean>((resolve) => {
+        const take = () => {
+          signal?.removeEventListener("abort", leave);
+          resolve(true);
+        };
+        const leave = () => {
+          const at = this.waiters.indexOf(take);
+          if (at >= 0) this.waiters.splice(at, 1);
+          resolve(false);
+        };
+        this.waiters.push(take);
+        signal?.addEventListener("abort", leave, { once: true });
+      });
+      if (!got) return false;
     }
     this.peak = Math.max(this.peak, this.active);
+    return true;
   }
 
   release(): void {

@@ -408,6 +408,7 @@ const evaluateStage: Stage<RunState> = {
       seed: config.evaluation.seed,
       benchmark: config.codet ? "HumanEval (CodeT replay)" : config.benchmark,
       title: config.codet ? "HumanEval / CodeGen-16B (CodeT replay)" : config.benchmark,
+      ...(config.codet ? { testDescription: "one CodeGen-16B assert, as in CodeT" } : {}),
       notes: s.notes,
       onProgress: (d, t) => ctx.progress(d, t),
     });

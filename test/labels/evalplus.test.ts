@@ -119,7 +119,14 @@ describe("EvalPlus labels", () => {
   it("reports base and plus separately", async () => {
     const ls = await label(he, "F/inc", "def inc(x):\n", ["    return x + 1 if x < 50 else x\n"]);
     expect(ls[0]).toMatchObject({ base_status: "pass", plus_status: "fail", correct: false });
-    expect(ls[0]?.details).toBe("plus: failed on input 0");
+    // Both plus inputs fail; cheapest first may meet either first. With details, EvalPlus's first failure.
+    expect(ls[0]?.details).toMatch(/^plus: failed on input [01]$/);
+    const all = await labelEvalPlus(
+      [{ task_id: "F/inc", index: 0, solution: "def inc(x):\n    return x + 1 if x < 50 else x\n" }],
+      he,
+      { executor, details: true },
+    );
+    expect(all[0]?.details).toBe("plus: failed on input 0");
   });
 
   it("fails programs that raise, do not parse or lack the entry point", async () => {
@@ -307,8 +314,10 @@ describe("MBPP+ special oracles and atol rules (each expectation derived from Ev
     const ls = await label(mb, "Mbpp/769", "", [
       "def Diff(a, b):\n    return sorted(set(a) ^ set(b), reverse=True)\n",
       "def Diff(a, b):\n    return []\n",
+      // A generator (an object of the program's, compared through its proxy): set() of it is what counts.
+      "def Diff(a, b):\n    return (x for x in set(a) ^ set(b))\n",
     ]);
-    expect(statuses(ls)).toEqual(["pass/pass", "fail/fail"]);
+    expect(statuses(ls)).toEqual(["pass/pass", "fail/fail", "pass/pass"]);
   });
 
   it("not-None tasks: a bool is compared as a bool, anything else by being not None", async () => {
@@ -334,5 +343,38 @@ describe("huge expected outputs", () => {
       "    return tuple(range(n))\n",
     ]);
     expect(statuses(ls)).toEqual(["pass/pass", "pass/pass", "fail/fail", "fail/fail"]);
+  });
+});
+
+describe("EvalPlus's process guard (reliability_guard, swallow_io, empty globals)", () => {
+  it("fails what it disables and keeps everything else", async () => {
+    const ls = await label(he, "F/inc", "", [
+      "from __future__ import annotations\ndef inc(x: int) -> int:\n    print('noise', x)\n    return x + 1\n",
+      "def inc(x):\n    open('/tmp/x', 'w')\n    return x + 1\n", // builtins.open is None there
+      "def inc(x):\n    if x > 10 ** 9:\n        exit()\n    return x + 1\n", // exit is None, never called: passes
+      "def inc(x):\n    return int(input()) + 1\n", // stdin raises
+      "import resource\ndef inc(x):\n    return x + 1\n", // resource is blocked in sys.modules
+      "def inc(x):\n    return unittest and x + 1\n", // exec_globals = {}: no harness names
+      "import os\ndef inc(x):\n    os.getcwd()\n    return x + 1\n",
+    ]);
+    expect(statuses(ls)).toEqual([
+      "pass/pass",
+      "fail/fail",
+      "pass/pass",
+      "fail/fail",
+      "fail/fail",
+      "fail/fail",
+      "fail/fail",
+    ]);
+  });
+});
+
+describe("recursion headroom", () => {
+  it("is EvalPlus's: the entry point can recurse exactly as deep as under evalplus's untrusted_check", async () => {
+    const probe =
+      "    def f(n):\n        try:\n            return f(n + 1)\n        except RecursionError:\n            return n\n    return f(0) >= k\n";
+    const ls = await label(he, "F/probe", "def probe(k):\n", [probe]);
+    expect(ls[0]).toMatchObject({ base_status: "fail", plus_status: "pass" });
+    expect(ls[0]?.details).toBe("base: failed on input 1");
   });
 });

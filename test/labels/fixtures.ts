@@ -89,6 +89,8 @@ export const HUMANEVAL_FIXTURE = [
   he("F/total", "total", "def total(xs):\n", "    return sum(xs)\n", "[[[1, 2]], [[3]]]", "[[[4, 5, 6]]]"),
   he("F/hang", "hang", "def hang(x):\n", "    return x\n", "[[1]]", "[[2]]"),
   // An expected output far above the digest threshold (its pickle is ~500 KB): kept as a digest in the judge.
+  // EvalPlus's call depth: a function recursing 972 frames deep returns, 973 does not (bench/oracles).
+  he("F/probe", "probe", "def probe(k):\n", "    return True\n", "[[972], [973]]", "[[1]]"),
   he("F/big", "big", "def big(n):\n", "    return list(range(n))\n", "[[100000]]", "[[3]]"),
 ];
 

@@ -10,7 +10,8 @@
  * Faults are chosen per request by `fault(request, requestNumber)`:
  * - `{ kind: "status", status: 429, headers: { "retry-after": "1" } }`: an error status with headers
  * - `{ kind: "hang" }`: accept the request and never answer (clients must time out)
- * - `{ kind: "malformed" }`: 200 with a body that is not JSON
+ * - `{ kind: "malformed" }`: 200 with a JSON body cut short
+ * - `{ kind: "html" }`: 200 with an HTML page (a web UI or a proxy's login page where the API should be)
  * - `{ kind: "reset" }`: destroy the socket without a response
  * - `{ kind: "empty" }`: 200 with the first choice's content empty
  *
@@ -45,6 +46,7 @@ export type Fault =
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: string }
   | { kind: "hang" }
   | { kind: "malformed" }
+  | { kind: "html" }
   | { kind: "reset" }
   | { kind: "empty" };
 
@@ -70,6 +72,8 @@ export interface ChatServerStats {
   samplesServed: number;
   inFlight: number;
   maxInFlight: number;
+  /** Requests whose client hung up before the answer was ready (an aborted request). */
+  abandoned: number;
   faults: Record<string, number>;
   /** Every request received, in arrival order. */
   log: ReceivedRequest[];
@@ -106,6 +110,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     samplesServed: 0,
     inFlight: 0,
     maxInFlight: 0,
+    abandoned: 0,
     faults: {},
     log: [],
   });
@@ -159,6 +164,10 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     const fault = options.fault?.(request, number);
     if (fault) stats.faults[fault.kind] = (stats.faults[fault.kind] ?? 0) + 1;
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    if (done || res.destroyed) {
+      stats.abandoned++;
+      return;
+    }
     if (fault?.kind === "hang") return; // the socket stays open until the client gives up
     if (fault?.kind === "reset") {
       req.socket.destroy();
@@ -168,6 +177,12 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     if (fault?.kind === "status") {
       res.writeHead(fault.status, { "content-type": "application/json", ...(fault.headers ?? {}) });
       res.end(fault.body ?? JSON.stringify({ error: { message: `injected ${fault.status}` } }));
+      leave();
+      return;
+    }
+    if (fault?.kind === "html") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end("<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>Sign in</body></html>\n");
       leave();
       return;
     }

@@ -31,7 +31,7 @@ import type { SolutionSample, UnitTestSample } from "../../records.js";
 import { generateSamples } from "../../run/generate.js";
 import { openStore, ResponseCache } from "../../store/index.js";
 import { commandMeta } from "../command-list.js";
-import { modelArgs, numberFlag, oneOf } from "../flags.js";
+import { modelArgs, numberFlag, oneOf, untilStopped } from "../flags.js";
 
 const num = numberFlag;
 
@@ -181,24 +181,35 @@ export default defineCommand({
     const store = args.replay ? undefined : openStore(args.store);
     const cache = store ? new ResponseCache(store) : undefined;
     const runId = cache?.startRun("generate", { ...args, role, n, model: model.model });
-    const stop = new AbortController();
-    const onSigint = () => {
-      process.stderr.write("\ncoderm: stopping; finished samples are kept in the store\n");
-      stop.abort();
-    };
-    process.once("SIGINT", onSigint);
     const bar = progressBar(prompts.length * n);
     let g: Awaited<ReturnType<typeof generateSamples>>;
+    let stopped = false;
     try {
-      const common = { prompts, n, model, provider, cache, noCache: !args.cache, signal: stop.signal };
-      g = await generateSamples({ ...common, role, onEvent: bar.onEvent });
+      g = await untilStopped(
+        (signal) => {
+          signal.addEventListener("abort", () => {
+            stopped = true;
+          });
+          const common = { prompts, n, model, provider, cache, noCache: !args.cache, signal };
+          return generateSamples({ ...common, role, onEvent: bar.onEvent });
+        },
+        { message: "finished samples are kept in the store — rerun the same command to resume" },
+      );
     } catch (e) {
       bar.stop();
       if (runId !== undefined) cache?.finishRun(runId, "failed", { error: (e as Error).message });
       store?.close();
       throw e;
-    } finally {
-      process.off("SIGINT", onSigint);
+    }
+    if (stopped) {
+      // A stopped run never replaces --out: what it finished is in the store, and the rerun writes it all.
+      bar.stop();
+      if (runId !== undefined) cache?.finishRun(runId, "incomplete", g.summary);
+      store?.close();
+      throw new CodermError(
+        "E_INTERRUPTED",
+        `interrupted; ${cache ? "finished samples are kept in the store, " : ""}${args.out} left unchanged — rerun the same command to resume`,
+      );
     }
     bar.stop();
     const { writeCodermSolutions, writeCodermUnitTests } = await import("../../problems/index.js");
@@ -238,8 +249,6 @@ export default defineCommand({
             : ""
         })\n`,
     );
-    if (stop.signal.aborted)
-      throw new CodermError("E_INTERRUPTED", "interrupted; rerun the same command to resume");
     if (failed.length > 0) {
       throw new CodermError(
         "E_SERVER",
