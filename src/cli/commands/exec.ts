@@ -3,12 +3,13 @@
  * killed run keeps what finished and a rerun skips ids already in --out.
  */
 
-import { createWriteStream, existsSync, readFileSync, truncateSync } from "node:fs";
+import { existsSync, readFileSync, truncateSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { defineCommand } from "citty";
 import { z } from "zod";
 import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
+import { checkOutputFile, openOutput } from "../../io/output.js";
 import type { QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
 import { isolationLine } from "../../report/isolation.js";
@@ -155,6 +156,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const sandbox = sandboxFromFlags(args);
+    checkOutputFile(args.out, "--out");
     const { records, lines, bad } = await readJsonl(args.pairs, PairLineSchema, {
       strict: args.strict === true,
       onBadLine: (b) => console.error(`coderm: skipping ${formatBadLine(b)}`),
@@ -183,7 +185,8 @@ export default defineCommand({
     console.error(
       `exec: ${todo.length} pairs to run (${done.size} already in ${args.out}, ${bad.length} bad lines skipped)`,
     );
-    const ws = createWriteStream(args.out, { flags: "a" });
+    // Appended as pairs finish (a rerun resumes from what is there); a write error is one E_OUTPUT line.
+    const ws = openOutput(args.out, { append: true });
     const stop = new AbortController();
     const onInt = () => {
       console.error("\nexec: interrupted, stopping");
@@ -202,8 +205,7 @@ export default defineCommand({
         if (o.passed) passed++;
         counts.set(o.verdict, (counts.get(o.verdict) ?? 0) + 1);
         const rec = args.details ? o : { id: o.id, verdict: o.verdict, passed: o.passed };
-        if (!ws.write(`${JSON.stringify(rec)}\n`))
-          await new Promise<void>((r) => ws.once("drain", () => r()));
+        await ws.write(`${JSON.stringify(rec)}\n`);
         const now = Date.now();
         // A log file gets the final counts only: `\r` redraws are noise there.
         if (process.stderr.isTTY && (now - last > 500 || n === todo.length)) {
@@ -216,7 +218,7 @@ export default defineCommand({
       }
     } finally {
       process.removeListener("SIGINT", onInt);
-      await new Promise<void>((r) => ws.end(r));
+      await ws.close();
       await executor.close();
     }
     const q = queued?.lastStats;
