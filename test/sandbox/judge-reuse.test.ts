@@ -99,3 +99,25 @@ describe("the driver", () => {
     expect(sb.stats.jobs_ready ?? 0).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe("the zygote", () => {
+  it("reaps killed candidates over a long run (no zombies piling up under a long-lived judge)", async () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      ut(`z${i}`, sol(400 + i), "self.assertEqual(add(1, 1), 2)"),
+    );
+    for (const o of (await run(many)).values()) expect(o.verdict).toBe("pass");
+    const r = await run([
+      ut("zombies", sol(500), [
+        "import os",
+        "def stat(p):",
+        "    return open(f'/proc/{p}/stat').read().rsplit(')', 1)[1].split()",
+        "pids = [int(p) for p in os.listdir('/proc') if p.isdigit()]",
+        "worker = os.getppid()",
+        "zygote = [p for p in pids if int(stat(p)[1]) == worker and p != os.getpid()][0]",
+        "zombies = [p for p in pids if int(stat(p)[1]) == zygote and stat(p)[0] == 'Z']",
+        "self.assertLessEqual(len(zombies), 4, zombies)",
+      ]),
+    ]);
+    expect(r.get("zombies")!.verdict, r.get("zombies")!.stderr).toBe("pass");
+  });
+});

@@ -85,6 +85,7 @@ def main(ctl, opts):
 
 def serve(sock, cand_opts):
     children = set()
+    due = set()  # killed candidates not reaped yet
     flags = NS_CANDIDATE if cand_opts["ns"] else 0
     while True:
         try:
@@ -101,9 +102,12 @@ def serve(sock, cand_opts):
                 os.close(fd)
             continue
         rid = req.get("id")
-        for pid in req.get("reap", ()):
-            if pid in children:
-                _reap(pid, children)
+        # A killed candidate may still be tearing down when its reap is asked for: it stays due and is tried
+        # again with every request until reaped (a long-lived judge sends no sweep, so nothing else would).
+        due.update(pid for pid in req.get("reap", ()) if pid in children)
+        for pid in list(due):
+            if _reap(pid, children):
+                due.discard(pid)
         if req.get("op") == "sweep":
             for fd in fds:
                 os.close(fd)
@@ -115,6 +119,7 @@ def serve(sock, cand_opts):
                     pass
             for pid in list(children):
                 _reap(pid, children, block=True)
+            due.clear()
             sock.send(json.dumps({"id": rid, "swept": n}).encode())
             continue
         if req.get("op") == "wait":
@@ -185,6 +190,7 @@ def _wait(pid, children):
 
 
 def _reap(pid, children, block=False):
+    """True once the candidate is gone (reaped now or before)."""
     try:
         got, _, ru = os.wait4(pid, 0 if block else os.WNOHANG)
     except ChildProcessError:
@@ -193,6 +199,7 @@ def _reap(pid, children, block=False):
         children.discard(pid)
         if ru is not None:
             _count(ru)
+    return bool(got)
 
 
 def _child(ctl, fdmap, entry, arg, cand_opts):  # pragma: no cover - runs in the candidate

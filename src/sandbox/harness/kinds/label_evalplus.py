@@ -43,6 +43,8 @@ JUDGE_SIDE = True
 HASH_OVER = 1 << 16
 # A returned value crosses the candidate wire as one frame; EvalPlus's outputs reach hundreds of MB (Mbpp/255).
 MAX_OUTPUT_FRAME = 1 << 30
+# Seconds a streamed input may take past its limit before the candidate is killed (encoding and sending its result).
+STREAM_SLACK = 0.5
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -321,8 +323,13 @@ def guarded(program):
 class _Set:
     """One `untrusted_check` of one program on one input set, in one candidate (EvalPlus: one process)."""
 
-    def __init__(self, ctx, code, data, s, limits, opts):
+    def __init__(self, ctx, code, data, s, limits, opts, cand=None):
         self.ctx, self.code, self.data, self.s, self.limits, self.o = ctx, code, data, s, limits, opts
+        # A candidate left idle by the previous set of the same stateless program (streamed, passed): loading
+        # the program again would give the same process state.
+        self.given, self.idle, self.kept = cand, False, None
+        # Only these oracles read the input: the judge need not unpickle it otherwise.
+        self.needs_input = data["entry_point"] in ("find_zero", "surface_Area", "digit_distance_nums")
         self.cpu = opts["clock"] == "cpu"
         self.stretch = opts["wall_factor"] if self.cpu else 1.0
         self.budget = min(60.0, sum(limits)) + (3.0 if opts["details"] else 2.0)
@@ -337,17 +344,86 @@ class _Set:
             return None, "timeout" if cand.load_status == "timeout" else "fail"
         return cand, None
 
+    def _stream(self, cand, order, end):
+        """The inputs through one `map` request (candidate.op_map): outcomes arrive as frames, one per input, with
+        the time spent inside the function, which is what EvalPlus's time limit covers (not the transfer of a
+        huge result). Each input is still bounded from outside: no frame within its limit + STREAM_SLACK and
+        the candidate is killed. Returns the set's result, or (position, passed, atol) to go on call by call
+        from there when a result holds an object of the program (comparing it needs requests to the
+        candidate, which is busy with the next inputs) or an input cannot be sent."""
+        d, entry = self.data, self.data["entry_point"]
+        atol, n = d["atol"], len(order)
+        try:
+            hid = cand._proxy_id(cand.ref(entry))
+            args = [cand.enc(list(pickle.loads(d["inputs"][self.s][i]))) for i in order]
+            cand._send({"op": "map", "f": hid, "a": args, "pm": 0})
+        except BaseException:  # noqa: BLE001 - not a plain function or unsendable inputs: call by call
+            return 0, 0, atol
+        last = time.monotonic()
+        for k, i in enumerate(order):
+            lim = self.limits[i]
+            deadline = min(last + lim + STREAM_SLACK, end)
+            try:
+                m = cand.conn.recv(deadline)
+            except TimeoutError:
+                if deadline >= end:
+                    return {"status": "timeout", "progress": k + 1, "passed": k, "total": n}
+                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "limit_hit": lim,
+                        "failed_at": i}
+            except Exception:  # noqa: BLE001 - the candidate died: this input failed
+                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+            last = time.monotonic()
+            if type(m) is not dict or m.get("op") != "item":
+                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+            if m.get("t", 0) > lim:
+                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "limit_hit": lim,
+                        "failed_at": i}
+            if "e" in m:
+                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+            before = len(cand.handles.proxies)
+            try:
+                out = cand.dec(m.get("v"))
+            except Exception:  # noqa: BLE001 - undecodable: this input failed
+                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+            if len(cand.handles.proxies) != before:
+                return k, k, atol
+            inp = pickle.loads(d["inputs"][self.s][i]) if self.needs_input else None
+            try:
+                ok, atol = _matches(d["dataset"], entry, out, pickle.loads(d["expected"][self.s][i]), inp, atol,
+                                    lambda: _Canonical.expected(d, self.s, i))
+            except BaseException:  # noqa: BLE001 - the value cannot be compared: a failure, as in EvalPlus
+                ok = False
+            if not ok:
+                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+        try:  # the request's own end: the candidate is idle again and may serve the next set
+            self.idle = type(cand.conn.recv(end)) is dict
+        except Exception:  # noqa: BLE001 - not reusable; the set passed all the same
+            self.idle = False
+        return {"status": "pass", "progress": n, "passed": n, "total": n}
+
     def run(self, order):
         d, entry = self.data, self.data["entry_point"]
         end = time.monotonic() + self.budget * self.stretch
         cpu_end = self.budget
-        cand, why = self._candidate(end)
+        cand, why = (self.given, None) if self.given is not None else self._candidate(end)
         if cand is None:
             return {"status": why, "progress": 0, "passed": 0, "total": len(order)}
         progress = passed = 0
         limit_hit, failed, atol, first_failure = None, False, d["atol"], None
+        if self.o.get("stream"):
+            got = self._stream(cand, order, end)
+            if self.idle and cand.usable:
+                self.kept = cand
+            else:
+                cand.close()
+            if isinstance(got, dict):
+                return got
+            progress, passed, atol = got
+            cand, why = self._candidate(end)
+            if cand is None:
+                return {"status": why, "progress": progress, "passed": passed, "total": len(order)}
         try:
-            for i in order:
+            for i in order[progress:]:
                 left = end - time.monotonic()
                 if left <= 0 or (self.cpu and (cand.cpu_seconds() or 0) >= cpu_end):
                     return {"status": "timeout", "progress": progress, "passed": passed, "total": len(order)}
@@ -410,8 +486,15 @@ def evalplus_check(call, ctx):
     for code in call["programs"]:
         reorder = not details and not call.get("evalplus_order") and static_check.stateless(code)[0]
         one = {}
+        # A stateless program on the wall clock, fail-fast: its inputs stream through one request.
+        o = {**opts, "stream": reorder and opts["clock"] == "wall" and not call.get("no_stream")}
+        kept = None
         for s in sets:
-            one[s] = _Set(ctx, code, data, s, limits[s], opts).run(cheapest[s] if reorder else evalplus_order[s])
+            st = _Set(ctx, code, data, s, limits[s], o, kept)
+            one[s] = st.run(cheapest[s] if reorder else evalplus_order[s])
+            kept = st.kept
+        if kept is not None:
+            kept.close()
             if reorder:
                 one[s]["reordered"] = True
         results.append(one)
