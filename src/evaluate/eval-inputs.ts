@@ -107,7 +107,13 @@ export async function loadEvalInputs(files: EvalInputFiles): Promise<EvalInputs>
 
   const labels = new Map<string, boolean[]>();
   if (files.labels) {
-    for (const l of (await readJsonl(files.labels, LabelSchema, readOpts)).records) {
+    const read = (await readJsonl(files.labels, LabelSchema, readOpts)).records;
+    const noVerdict = read.filter((l) => l.error !== undefined).length;
+    if (noVerdict > 0)
+      notes.push(
+        `${noVerdict} labels have no verdict (their task's ground truth failed; see their \`error\`): counted as incorrect`,
+      );
+    for (const l of read) {
       let list = labels.get(l.task_id);
       if (!list) {
         list = [];

@@ -2,11 +2,12 @@
  * A task whose canonical solution fails has no ground truth: its samples are labelled with the reason and
  * no verdict, every other task is labelled, and a rerun tries only those samples again.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBenchmark, groundTruthOf } from "../../src/benchmarks/index.js";
+import { loadEvalInputs } from "../../src/evaluate/eval-inputs.js";
 import { labelSamples } from "../../src/evaluate/label-samples.js";
 import type { LabelExecutor } from "../../src/evaluate/labels/index.js";
 import { readEvalPlusProblems } from "../../src/problems/evalplus.js";
@@ -76,5 +77,13 @@ describe("ground truth failing on one task", () => {
     const second = read();
     expect(second.length).toBe(4);
     expect(second.filter((l) => l.error !== undefined).map((l) => l.index)).toEqual([0, 1]);
+    // An evaluation over these labels says how many had no verdict.
+    const results = join(mkdtempSync(join(tmpdir(), "coderm-gt-err-")), "results.jsonl");
+    writeFileSync(
+      results,
+      `${JSON.stringify({ task_id: "F/inc", solution: 0, test: 0, verdict: "pass", passed: true })}\n`,
+    );
+    const inputs = await loadEvalInputs({ results, labels: out });
+    expect(inputs.notes.join("\n")).toContain("2 labels have no verdict");
   }, 60_000);
 });

@@ -12,8 +12,9 @@ candidate's proxy, one input at a time, and compares what comes back with EvalPl
 Speed without changing labels (EvalPlus's status does not depend on input order when the program keeps no state
 between calls, and with fail-fast any failure decides `fail`): a program the worker's static check proves
 stateless runs its inputs cheapest first (by reference time), so a wrong program usually fails on a cheap input
-and the inputs that need the time limit are reached last or never. Any other program, and every program under
-`details`, runs EvalPlus's order. Expected strings and bytes above HASH_OVER bytes are kept as a length and a
+and the inputs that need the time limit are reached last or never; its inputs also stream through one request
+(`_Set._stream`, candidate `op_map`), and a candidate whose base set passed serves the plus set too. Any other
+program, and every program under `details`, runs EvalPlus's order, one call per input. Expected strings and bytes above HASH_OVER bytes are kept as a length and a
 SHA-256 and compared that way (HumanEval/15's plus outputs are ~200 MB: unpickling them per program cost more
 than running the program). Any other expected value above HASH_OVER pickled bytes (Mbpp/255: 2 M tuples, 360 MB)
 is kept as the SHA-256 of its memo-free pickle: an output that pickles to the same bytes is equal to it (same exact
@@ -359,10 +360,13 @@ class _Set:
             cand._send({"op": "map", "f": hid, "a": args, "pm": 0})
         except BaseException:  # noqa: BLE001 - not a plain function or unsendable inputs: call by call
             return 0, 0, atol
-        last = time.monotonic()
+        spent = 0.0
         for k, i in enumerate(order):
             lim = self.limits[i]
-            deadline = min(last + lim + STREAM_SLACK, end)
+            # From when the judge waits (its own decoding and comparing of the last result overlapped the
+            # candidate's run): a program that finishes is judged on its reported time "t", this only cuts one
+            # that does not.
+            deadline = min(time.monotonic() + lim + STREAM_SLACK, end)
             try:
                 m = cand.conn.recv(deadline)
             except TimeoutError:
@@ -372,7 +376,17 @@ class _Set:
                         "failed_at": i}
             except Exception:  # noqa: BLE001 - the candidate died: this input failed
                 return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
-            last = time.monotonic()
+            if type(m) is dict and m.get("op") == "done":  # a large result follows: its transfer is not timed
+                if m.get("t", 0) > lim:
+                    return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "limit_hit": lim,
+                            "failed_at": i}
+                try:
+                    m = cand.conn.recv(end)
+                except TimeoutError:
+                    return {"status": "timeout", "progress": k + 1, "passed": k, "total": n}
+                except Exception:  # noqa: BLE001 - the candidate died: this input failed
+                    return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+            got_at = time.monotonic()
             if type(m) is not dict or m.get("op") != "item":
                 return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
             if m.get("t", 0) > lim:
@@ -395,6 +409,10 @@ class _Set:
                 ok = False
             if not ok:
                 return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+            # EvalPlus's process budget covers its calls and comparisons, not our transfer of the results.
+            spent += m.get("t", 0) + (time.monotonic() - got_at)
+            if spent > self.budget:
+                return {"status": "timeout", "progress": k + 1, "passed": k + 1, "total": n}
         try:  # the request's own end: the candidate is idle again and may serve the next set
             self.idle = type(cand.conn.recv(end)) is dict
         except Exception:  # noqa: BLE001 - not reusable; the set passed all the same
@@ -411,7 +429,8 @@ class _Set:
         progress = passed = 0
         limit_hit, failed, atol, first_failure = None, False, d["atol"], None
         if self.o.get("stream"):
-            got = self._stream(cand, order, end)
+            # The budget is counted on in-function and comparing time (see _stream); wall time only backs it up.
+            got = self._stream(cand, order, time.monotonic() + 3 * self.budget)
             if self.idle and cand.usable:
                 self.kept = cand
             else:
