@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isCodermError } from "../errors.js";
 import { writeJsonl, writeLines } from "./jsonl.js";
-import { checkOutputDir, checkOutputFile, openOutput } from "./output.js";
+import { appendText, checkOutputDir, checkOutputFile, openOutput } from "./output.js";
 
 const dir = mkdtempSync(join(tmpdir(), "coderm-output-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,5 +74,9 @@ describe("the output layer", () => {
       await out.close();
     });
     expectOutputError(e, "/dev/full", /no space left on device/);
+  });
+
+  it("a full disk while appending results or labels is one E_OUTPUT line", async () => {
+    expectOutputError(await thrown(() => appendText("/dev/full", "x\n")), "/dev/full", /no space left/);
   });
 });

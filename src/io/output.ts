@@ -4,7 +4,15 @@
  * the same directory and a rename (readers and a killed run never see half a file, and a failed run never
  * replaces a good one), and a filesystem error becomes one `E_OUTPUT` line naming the path.
  */
-import { createWriteStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  createWriteStream,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { CodermError } from "../errors.js";
 
@@ -198,4 +206,13 @@ export function openOutput(
       ws.destroy();
     },
   };
+}
+
+/** Append to a resumable file (labels, pair results) as work finishes; an error is one `E_OUTPUT` line. */
+export function appendText(file: string, text: string): void {
+  try {
+    appendFileSync(file, text);
+  } catch (e) {
+    throw outputError(e, file);
+  }
 }
