@@ -155,6 +155,7 @@ export default defineCommand({
       min: 1,
     }),
   },
+  // Long: the checks before work (output, lock, resume point), the stop handling and the progress line of one results stream belong together.
   async run({ args }) {
     const sandbox = sandboxFromFlags(args);
     checkOutputFile(args.out, "--out");
