@@ -13,6 +13,7 @@ export type ErrorCode =
   | "E_QUEUE" // Redis unreachable or misconfigured, or a queue run lost Redis
   | "E_NO_GROUND_TRUTH" // a step needs labels the benchmark lacks
   | "E_LOCKED" // another process holds the run directory
+  | "E_OUTPUT" // an output path cannot be written (read-only, a directory, disk full)
   | "E_INTERRUPTED"; // the user stopped the run
 
 export class CodermError extends Error {

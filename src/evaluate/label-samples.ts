@@ -4,10 +4,11 @@
  * as each task finishes, and key the EvalPlus expected-output cache one way.
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import type { LabelSpec } from "../benchmarks/index.js";
 import { CodermError } from "../errors.js";
 import { readJsonl } from "../io/jsonl.js";
+import { appendText, writeFileAtomic } from "../io/output.js";
 import { type Label, LabelSchema, type Problem, type SolutionSample } from "../records.js";
 import { labelEvalPlus } from "./labels/evalplus.js";
 import type { LabelExecutor } from "./labels/executor.js";
@@ -92,8 +93,7 @@ export async function labelSamples(
   // without it, so the new label does not sit beside the old one.
   if (o.file && labels.some((l) => l.error !== undefined)) {
     labels = labels.filter((l) => l.error === undefined);
-    writeFileSync(`${o.file}.tmp`, labels.map((l) => `${JSON.stringify(l)}\n`).join(""));
-    renameSync(`${o.file}.tmp`, o.file);
+    writeFileAtomic(o.file, labels.map((l) => `${JSON.stringify(l)}\n`).join(""));
   }
   const kept = labels.length;
   const done = new Set(labels.map(key));
@@ -102,7 +102,7 @@ export async function labelSamples(
   if (todo.length === 0) return { labels, kept };
   const executor = typeof o.executor === "function" ? await o.executor() : o.executor;
   const onLabels = (batch: Label[]) => {
-    if (o.file) appendFileSync(o.file, batch.map((l) => `${JSON.stringify(l)}\n`).join(""));
+    if (o.file) appendText(o.file, batch.map((l) => `${JSON.stringify(l)}\n`).join(""));
     labels.push(...batch);
     o.onLabels?.(batch);
   };

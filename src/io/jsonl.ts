@@ -1,8 +1,9 @@
-import { createReadStream, createWriteStream, existsSync, renameSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { createGunzip, createGzip } from "node:zlib";
 import type { z } from "zod";
 import { CodermError } from "../errors.js";
+import { openOutput, writeFileAtomic } from "./output.js";
 
 /** A line that could not be read, kept so the caller can report it in its summary. */
 export interface BadLine {
@@ -123,40 +124,45 @@ export async function readJsonl<S extends z.ZodType>(
 }
 
 export interface WriteOptions {
-  /** Write to `file.tmp` and rename on success, so a kill never leaves a half-written file behind. */
+  /**
+   * Kept for callers that ask for it: every write now goes through a temporary sibling and a rename
+   * (`io/output.ts`), so a kill or a failure never leaves half a file or replaces a good one.
+   */
   atomic?: boolean;
 }
 
 /**
  * Write text lines (each already serialised, no newline) with a trailing newline each; gzip when the name
  * ends in `.gz`, matching what `readLines` accepts, so every format round-trips through compressed files.
- * Streams, so a large file never sits in memory whole.
+ * Streams, so a large file never sits in memory whole; filesystem errors are one `E_OUTPUT` line.
  */
 export async function writeLines(
   file: string,
   lines: Iterable<string>,
-  options: WriteOptions = {},
+  _options: WriteOptions = {},
 ): Promise<void> {
-  const target = options.atomic ? `${file}.tmp` : file;
-  const ws = createWriteStream(target);
-  const out: NodeJS.WritableStream = file.endsWith(".gz") ? createGzip() : ws;
-  const done = new Promise<void>((res, rej) => {
-    ws.once("error", rej);
-    ws.once("finish", res);
-  });
-  if (out !== ws) (out as ReturnType<typeof createGzip>).pipe(ws);
-  for (const l of lines) {
-    if (!out.write(`${l}\n`)) await new Promise<void>((res) => out.once("drain", () => res()));
+  const out = openOutput(file, file.endsWith(".gz") ? { transform: createGzip() } : {});
+  try {
+    // Joined into ~64 KiB chunks: one stream write per line costs more than the serialising.
+    let chunk = "";
+    for (const l of lines) {
+      chunk += `${l}\n`;
+      if (chunk.length >= 65536) {
+        await out.write(chunk);
+        chunk = "";
+      }
+    }
+    if (chunk !== "") await out.write(chunk);
+  } catch (e) {
+    out.abort();
+    throw e;
   }
-  out.end();
-  await done;
-  if (options.atomic) renameSync(target, file);
+  await out.close();
 }
 
-/** Write a whole text file through `file.tmp` and a rename, so readers never see half of it. */
+/** Write a whole text file through a temporary file and a rename, so readers never see half of it. */
 export function writeTextAtomic(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, text);
 }
 
 /** Write records as JSONL (one `JSON.stringify` per line); gzip-aware like `writeLines`. */

@@ -108,10 +108,23 @@ function errorCode(e: unknown): string | undefined {
   return undefined;
 }
 
+function causeMessages(e: unknown): string[] {
+  const out: string[] = [];
+  let cur = e as { message?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; cur && typeof cur === "object" && i < 5; i++) {
+    if (typeof cur.message === "string") out.push(cur.message);
+    cur = cur.cause as typeof cur;
+  }
+  return out;
+}
+
 function connectionFailure(e: unknown): RequestFailure {
   const code = errorCode(e);
   const plain = code ? UNREACHABLE[code] : undefined;
   if (plain) return new RequestFailure("unreachable", `${plain} (${code})`);
+  // fetch refuses some ports outright (9, 25, 6000, …: the WHATWG "bad port" list): no retry can help.
+  if (causeMessages(e).includes("bad port"))
+    return new RequestFailure("unreachable", "port blocked by fetch (bad port): use another port");
   const detail = code ?? (e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message;
   return new RequestFailure("connection", `connection error: ${detail}`);
 }

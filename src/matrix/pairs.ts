@@ -2,8 +2,9 @@
  * From samples to sandbox pairs and back: every (solution, test) of a task becomes one pair whose id
  * names its cell, so results can be appended to a file as they finish and a rerun skips what is done.
  */
-import { appendFileSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readJsonl } from "../io/jsonl.js";
+import { appendText } from "../io/output.js";
 import {
   type PairResult,
   PairResultSchema,
@@ -138,7 +139,7 @@ export async function runPairs(
   const results: PairResult[] = [];
   const keep = (r: PairResult) => {
     results.push(r);
-    if (file) appendFileSync(file, `${JSON.stringify(r)}\n`);
+    if (file) appendText(file, `${JSON.stringify(r)}\n`);
   };
   for (const r of plan.decided) keep(r);
   if (plan.pairs.length > 0)

@@ -3,12 +3,13 @@
  * `stages.ts`, the loop that skips, resumes and keeps the ledger in `pipeline.ts`). One sandbox serves
  * every stage that runs untrusted code, so `requireIsolation` covers labels too.
  */
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkProblemsArg } from "../benchmarks/index.js";
 import { CodermError } from "../errors.js";
 import type { EvalSummary } from "../evaluate/summary-types.js";
 import { writeTextAtomic } from "../io/jsonl.js";
+import { checkOutputDir } from "../io/output.js";
 import { renderHtml, renderMarkdown } from "../report/index.js";
 import { isolationLine } from "../report/isolation.js";
 import { type PairExecutor, Sandbox } from "../sandbox/index.js";
@@ -113,7 +114,8 @@ function lazySandbox(config: RunConfig, hooks: RunHooks): SharedSandbox & { clos
 export async function run(config: RunConfig, hooks: RunHooks = {}): Promise<RunOutput> {
   checkInputs(config);
   const dir = config.out;
-  mkdirSync(dir, { recursive: true });
+  // A file given as the run directory, or a read-only one: one line now, before any work.
+  checkOutputDir(dir);
   // Before anything is written: a second run on the same directory would append every row twice.
   const lock = lockRunDir(dir, "coderm run");
   const path = (k: keyof typeof RUN_FILES) => join(dir, RUN_FILES[k]);

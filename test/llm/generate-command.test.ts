@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "citty";
@@ -110,8 +110,10 @@ describe("coderm generate (in process)", () => {
       out,
     ]).catch((e) => e);
     expect(isCodermError(err) && err.code).toBe("E_SERVER");
-    expect(String(err.message)).toMatch(/1 samples failed after retries; rerun/);
-    const written = lines(out);
+    expect(String(err.message)).toMatch(/1 samples failed after retries; .*partial\.jsonl left unchanged/);
+    // What succeeded is kept beside --out, never over it.
+    expect(existsSync(out)).toBe(false);
+    const written = lines(`${out}.partial`);
     expect(written.map((l) => l.solutions.length)).toEqual([1, 1, 0]);
   });
 

@@ -130,4 +130,34 @@ describe("Ctrl-C during coderm generate", () => {
     expect(code, stderr).toBe(130);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
+
+  it("coderm run: the first SIGINT during sampling stops every request and exits 130", async () => {
+    server.reset();
+    const out = join(dir, "run-dir");
+    const run = cli(
+      ["run", "--benchmark", "humaneval+", "--limit", "30", "--n", "2", "--m", "2"].concat([
+        "--policy",
+        "p",
+        "--tester",
+        "t",
+        "--base-url",
+        server.baseURL,
+        "--out",
+        out,
+        "--quiet",
+      ]),
+    );
+    // The first 8 requests (run's default concurrency) answer together and are replaced at once: signal once
+    // the second 8 are in flight, with 14 of the 30 policy requests still queued.
+    await waitFor(() => server.stats.requests >= 16 && server.stats.inFlight === 8);
+    const requestsAtSignal = server.stats.requests;
+    process.kill(-run.child.pid!, "SIGINT");
+    const { code, stderr } = await run.done;
+    await waitFor(() => server.stats.inFlight === 0);
+    await new Promise((r) => setTimeout(r, LATENCY_MS + 300));
+    expect(code, stderr).toBe(130);
+    // Requests racing the signal at most: none of the queued ones, and no tester requests.
+    expect(server.stats.requests - requestsAtSignal).toBeLessThanOrEqual(2);
+    expect(server.stats.abandoned).toBeGreaterThanOrEqual(1);
+  }, 60_000);
 });

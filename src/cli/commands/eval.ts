@@ -3,12 +3,13 @@
  * full report as summary.json, report.md and report.html.
  */
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { benchmarkNames } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { DEFAULT_STRATEGIES, evaluate } from "../../evaluate/summary.js";
+import { checkOutputDir, writeFileAtomic } from "../../io/output.js";
 import { parseSummary, renderHtml, renderJson, renderMarkdown } from "../../report/index.js";
 import { STRATEGIES } from "../../select/index.js";
 import { commandMeta } from "../command-list.js";
@@ -28,8 +29,8 @@ function combine(paths: string[], out: string | undefined, format: string): void
     return parseSummary(readFileSync(p, "utf8"), p);
   });
   if (out) {
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, "report.md"), renderMarkdown(summaries));
+    checkOutputDir(out, "--out");
+    writeFileAtomic(join(out, "report.md"), renderMarkdown(summaries));
     console.error(`coderm: wrote report.md to ${out}`);
   }
   if (format === "html")
@@ -105,6 +106,7 @@ export default defineCommand({
       return;
     }
     const strategies = (list(args.strategy) ?? []).map((s) => oneOf(s, STRATEGIES, "strategy", "strategy"));
+    if (args.out) checkOutputDir(args.out, "--out");
     const inputs = await evalInputsFromFlags(args);
     if (inputs.matrices.size === 0)
       throw new CodermError("E_BAD_INPUT", "no pass matrices to evaluate", "--results");
@@ -129,10 +131,9 @@ export default defineCommand({
     });
 
     if (args.out) {
-      mkdirSync(args.out, { recursive: true });
-      writeFileSync(join(args.out, "summary.json"), renderJson(summary));
-      writeFileSync(join(args.out, "report.md"), renderMarkdown(summary));
-      writeFileSync(join(args.out, "report.html"), renderHtml(summary));
+      writeFileAtomic(join(args.out, "summary.json"), renderJson(summary));
+      writeFileAtomic(join(args.out, "report.md"), renderMarkdown(summary));
+      writeFileAtomic(join(args.out, "report.html"), renderHtml(summary));
       console.error(`coderm: wrote summary.json, report.md, report.html to ${args.out}`);
     }
     if (args.format === "json") process.stdout.write(renderJson(summary));

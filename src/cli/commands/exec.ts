@@ -3,12 +3,13 @@
  * killed run keeps what finished and a rerun skips ids already in --out.
  */
 
-import { createWriteStream, existsSync, readFileSync, truncateSync } from "node:fs";
+import { existsSync, readFileSync, truncateSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { defineCommand } from "citty";
 import { z } from "zod";
 import { CodermError } from "../../errors.js";
 import { formatBadLine, readJsonl } from "../../io/jsonl.js";
+import { checkOutputFile, openOutput } from "../../io/output.js";
 import type { QueueExecutor, QueueSet } from "../../queue/index.js";
 import { TEST_FORMATS } from "../../records.js";
 import { isolationLine } from "../../report/isolation.js";
@@ -23,6 +24,7 @@ import {
   sandboxArgs,
   sandboxFromFlags,
   strictArg,
+  untilStopped,
 } from "../flags.js";
 
 export const PairLineSchema = z.object({
@@ -153,8 +155,10 @@ export default defineCommand({
       min: 1,
     }),
   },
+  // Long: the checks before work (output, lock, resume point), the stop handling and the progress line of one results stream belong together.
   async run({ args }) {
     const sandbox = sandboxFromFlags(args);
+    checkOutputFile(args.out, "--out");
     const { records, lines, bad } = await readJsonl(args.pairs, PairLineSchema, {
       strict: args.strict === true,
       onBadLine: (b) => console.error(`coderm: skipping ${formatBadLine(b)}`),
@@ -183,41 +187,45 @@ export default defineCommand({
     console.error(
       `exec: ${todo.length} pairs to run (${done.size} already in ${args.out}, ${bad.length} bad lines skipped)`,
     );
-    const ws = createWriteStream(args.out, { flags: "a" });
-    const stop = new AbortController();
-    const onInt = () => {
-      console.error("\nexec: interrupted, stopping");
-      stop.abort();
-      local?.kill();
-    };
-    process.once("SIGINT", onInt);
+    // Appended as pairs finish (a rerun resumes from what is there); a write error is one E_OUTPUT line.
+    const ws = openOutput(args.out, { append: true });
     const t0 = Date.now();
     let n = 0;
     let passed = 0;
     let last = 0;
     const counts = new Map<string, number>();
     try {
-      for await (const o of executor.run(todo, { signal: stop.signal })) {
-        n++;
-        if (o.passed) passed++;
-        counts.set(o.verdict, (counts.get(o.verdict) ?? 0) + 1);
-        const rec = args.details ? o : { id: o.id, verdict: o.verdict, passed: o.passed };
-        if (!ws.write(`${JSON.stringify(rec)}\n`))
-          await new Promise<void>((r) => ws.once("drain", () => r()));
-        const now = Date.now();
-        // A log file gets the final counts only: `\r` redraws are noise there.
-        if (process.stderr.isTTY && (now - last > 500 || n === todo.length)) {
-          last = now;
-          const rate = n / Math.max(0.001, (now - t0) / 1000);
-          process.stderr.write(
-            `\rexec: ${n}/${todo.length} pairs, ${passed} passed, ${rate.toFixed(1)} pairs/s${n === todo.length ? "\n" : ""}`,
-          );
-        }
-      }
+      // Ctrl-C: workers are killed at once, finished pairs stay in --out; a second Ctrl-C exits 130 now.
+      await untilStopped(
+        async (signal) => {
+          for await (const o of executor.run(todo, { signal })) {
+            n++;
+            if (o.passed) passed++;
+            counts.set(o.verdict, (counts.get(o.verdict) ?? 0) + 1);
+            const rec = args.details ? o : { id: o.id, verdict: o.verdict, passed: o.passed };
+            await ws.write(`${JSON.stringify(rec)}\n`);
+            const now = Date.now();
+            // A log file gets the final counts only: `\r` redraws are noise there.
+            if (process.stderr.isTTY && (now - last > 500 || n === todo.length)) {
+              last = now;
+              const rate = n / Math.max(0.001, (now - t0) / 1000);
+              process.stderr.write(
+                `\rexec: ${n}/${todo.length} pairs, ${passed} passed, ${rate.toFixed(1)} pairs/s${n === todo.length ? "\n" : ""}`,
+              );
+            }
+          }
+        },
+        {
+          message: `finished pairs are kept in ${args.out} — rerun the same command to resume`,
+          onStop: () => local?.kill(),
+        },
+      );
     } finally {
-      process.removeListener("SIGINT", onInt);
-      await new Promise<void>((r) => ws.end(r));
-      await executor.close();
+      try {
+        await ws.close();
+      } finally {
+        await executor.close();
+      }
     }
     const q = queued?.lastStats;
     if (q && q.pairs > 0)

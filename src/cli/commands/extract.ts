@@ -6,6 +6,7 @@
 import { defineCommand } from "citty";
 import { CodermError } from "../../errors.js";
 import { type BadLine, formatBadLine, readJsonl, writeJsonl } from "../../io/jsonl.js";
+import { checkOutputFile } from "../../io/output.js";
 import { ProblemSchema, type SolutionSample, type UnitTestSample } from "../../records.js";
 import { commandMeta } from "../command-list.js";
 import { strictArg } from "../flags.js";
@@ -58,6 +59,7 @@ export default defineCommand({
   // Long: every extract flag is mapped to the library's options here, in one readable place; the work is in extract/.
   async run({ args }) {
     const kind = choice(args.kind, KINDS, "kind") as (typeof KINDS)[number];
+    if (args.out) checkOutputFile(args.out, "--out");
     const extract = await import("../../extract/index.js");
     const problems = await import("../../problems/index.js");
     await extract.initPython();

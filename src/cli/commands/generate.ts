@@ -4,6 +4,7 @@
  * arrives, so a killed run resumes by asking only for the missing samples.
  */
 
+import { rmSync } from "node:fs";
 import { defineCommand } from "citty";
 import {
   benchmarkNames,
@@ -14,6 +15,7 @@ import {
 } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { describeZodError, readJsonl, writeJsonl } from "../../io/jsonl.js";
+import { checkOutputFile } from "../../io/output.js";
 import {
   fenced,
   formatSummary,
@@ -115,6 +117,9 @@ export default defineCommand({
       throw new CodermError("E_BAD_INPUT", "pass exactly one of --benchmark and --prompts", "--benchmark");
     }
     const limit = num(args.limit, "limit", { min: 1, int: true });
+    // Before any sampling: an hour of requests must not end in "cannot write".
+    checkOutputFile(args.out, "--out");
+    if (args.responses) checkOutputFile(args.responses, "--responses");
     const fromSolutions = args["from-solutions"];
     const embed = args.embed === undefined ? undefined : oneOf(args.embed, EMBED_CHOICES, "embed", "--embed");
     for (const [flag, given] of [
@@ -213,11 +218,16 @@ export default defineCommand({
     }
     bar.stop();
     const { writeCodermSolutions, writeCodermUnitTests } = await import("../../problems/index.js");
+    const failed = g.failures;
+    // Samples failed: what succeeded goes beside --out, never over it, so a good file from an earlier run
+    // survives a broken server; the rerun retries the failed samples and writes --out itself.
+    const target = failed.length > 0 ? `${args.out}.partial` : args.out;
     const { skipped: dropped } =
       role === "policy"
-        ? await writeCodermSolutions(args.out, g.samples as SolutionSample[])
-        : await writeCodermUnitTests(args.out, g.samples as UnitTestSample[]);
-    const failed = g.failures;
+        ? await writeCodermSolutions(target, g.samples as SolutionSample[])
+        : await writeCodermUnitTests(target, g.samples as UnitTestSample[]);
+    // A leftover from an earlier failed run would be mistaken for this run's output.
+    if (target === args.out) rmSync(`${args.out}.partial`, { force: true });
     const skipped = dropped - failed.length;
     if (args.responses) {
       const byTask = new Map(prompts.map((p) => [p.task_id, p.messages]));
@@ -239,7 +249,7 @@ export default defineCommand({
     err.write(`${formatSummary(g.summary)}\n`);
     const reasons = Object.entries(g.rejected).sort((a, b) => b[1] - a[1]);
     err.write(
-      `wrote ${args.out}: ${g.samples.length - dropped} ${role === "policy" ? "solutions" : "unit tests"}` +
+      `wrote ${target}: ${g.samples.length - dropped} ${role === "policy" ? "solutions" : "unit tests"}` +
         ` (${skipped} responses rejected by extraction${
           reasons.length
             ? `: ${reasons
@@ -252,7 +262,7 @@ export default defineCommand({
     if (failed.length > 0) {
       throw new CodermError(
         "E_SERVER",
-        `${failed.length} samples failed after retries; rerun the same command to retry them`,
+        `${failed.length} samples failed after retries; ${args.out} left unchanged, the others are in ${target} — rerun the same command to retry the failed ones`,
       );
     }
   },

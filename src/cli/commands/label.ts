@@ -14,6 +14,7 @@ import {
   type LabelExecutor,
 } from "../../evaluate/labels/index.js";
 import { formatBadLine } from "../../io/jsonl.js";
+import { checkOutputDir, checkOutputFile } from "../../io/output.js";
 import { readEvalPlusSamples } from "../../problems/evalplus-samples.js";
 import { isolationLine } from "../../report/isolation.js";
 import { Sandbox } from "../../sandbox/index.js";
@@ -80,6 +81,9 @@ export default defineCommand({
   },
   async run({ args }) {
     const benchmark = getBenchmark(args.benchmark);
+    // Before any work: labels computed for an hour must not be lost to an unwritable --out at the end.
+    checkOutputFile(args.out, "--out");
+    if (args.cache) checkOutputDir(args.cache, "--cache");
     const warn = (b: Parameters<typeof formatBadLine>[0]) =>
       console.error(`coderm: skipped ${formatBadLine(b)}`);
     const loaded = await resolveProblems(benchmark.name, {

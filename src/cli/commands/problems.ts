@@ -7,6 +7,7 @@ import { defineCommand } from "citty";
 import { benchmarkNames, getBenchmark } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { type BadLine, formatBadLine, writeJsonl } from "../../io/jsonl.js";
+import { checkOutputFile } from "../../io/output.js";
 import { commandMeta } from "../command-list.js";
 import { strictArg } from "../flags.js";
 
@@ -30,6 +31,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const benchmark = getBenchmark(args.benchmark);
+    if (args.out) checkOutputFile(args.out, "--out");
     const bad: BadLine[] = [];
     const readOpts = { strict: Boolean(args.strict), onBadLine: (b: BadLine) => bad.push(b) };
     const given = { lcbDir: args["lcb-dir"], release: args.release, since: args.since, until: args.until };

@@ -7,6 +7,7 @@ import { benchmarkNames, resolveProblems } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
 import { readSolutionsFile, readTestsFile } from "../../extract/sample-files.js";
 import { type BadLine, formatBadLine, writeJsonl } from "../../io/jsonl.js";
+import { checkOutputFile } from "../../io/output.js";
 import { readPairResults } from "../../matrix/results-io.js";
 import { isolationLine } from "../../report/isolation.js";
 import { isStrategyName, STRATEGIES } from "../../select/index.js";
@@ -37,6 +38,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const sandbox = sandboxFromFlags(args);
+    if (args.out) checkOutputFile(args.out, "--out");
     if (!isStrategyName(args.strategy))
       throw new CodermError(
         "E_BAD_INPUT",

@@ -4,11 +4,11 @@
  * Markdown on stdout; with --out also scale-eval.json, scale-eval.md and scale-eval.svg.
  */
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { benchmarkNames } from "../../benchmarks/index.js";
 import { CodermError } from "../../errors.js";
+import { checkOutputDir, writeFileAtomic } from "../../io/output.js";
 import { PassMatrix } from "../../matrix/pass-matrix.js";
 import {
   DIFFICULTY_FEATURES,
@@ -111,6 +111,7 @@ export default defineCommand({
   },
   async run({ args }) {
     if (!args.labels) throw new CodermError("E_NO_GROUND_TRUTH", "scale-eval needs --labels", "--labels");
+    if (args.out) checkOutputDir(args.out, "--out");
     const feature = args.feature as DifficultyFeature | "auto";
     if (feature !== "auto" && !(DIFFICULTY_FEATURES as readonly string[]).includes(feature)) {
       throw new CodermError("E_BAD_INPUT", `unknown feature "${feature}"`, "--feature");
@@ -154,10 +155,9 @@ export default defineCommand({
     });
     const md = renderScaleMarkdown(result, args.title);
     if (args.out) {
-      mkdirSync(args.out, { recursive: true });
-      writeFileSync(join(args.out, "scale-eval.json"), renderScaleJson(result));
-      writeFileSync(join(args.out, "scale-eval.md"), md);
-      writeFileSync(join(args.out, "scale-eval.svg"), `${renderScaleSvg(result, args.title)}\n`);
+      writeFileAtomic(join(args.out, "scale-eval.json"), renderScaleJson(result));
+      writeFileAtomic(join(args.out, "scale-eval.md"), md);
+      writeFileAtomic(join(args.out, "scale-eval.svg"), `${renderScaleSvg(result, args.title)}\n`);
       console.error(`coderm: wrote scale-eval.json, scale-eval.md, scale-eval.svg to ${args.out}`);
     }
     process.stdout.write(args.format === "json" ? renderScaleJson(result) : md);
