@@ -10,10 +10,11 @@
  * - alpaca (`instruction`, `input`, `output`) and sharegpt (`conversations` of `{from, value}`) JSON for
  *   LLaMA-Factory, with the `dataset_info.json` that registers both.
  */
-import { writeFileSync } from "node:fs";
+
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { writeJsonl } from "../io/jsonl.js";
+import { writeFileAtomic } from "../io/output.js";
 import { unitTestPromptText, unitTestQuestion } from "../prompts/index.js";
 import type { SynthQuestion } from "./questions.js";
 
@@ -133,7 +134,7 @@ export async function writeExports(
   const path = (k: keyof typeof EXPORT_FILES) => join(dir, EXPORT_FILES[k]);
   const rows = codermRows(items);
   await writeJsonl(path("codermJsonl"), rows);
-  writeFileSync(path("codermParquet"), Buffer.from(codermParquet(rows)));
+  writeFileAtomic(path("codermParquet"), Buffer.from(codermParquet(rows)));
   const sft = sftRecords(items);
   await writeJsonl(path("sft"), sft);
   const alpaca = sft.map((r) => ({
@@ -141,14 +142,14 @@ export async function writeExports(
     input: "",
     output: r.messages[1]?.content ?? "",
   }));
-  writeFileSync(path("alpaca"), `${JSON.stringify(alpaca, null, 1)}\n`);
+  writeFileAtomic(path("alpaca"), `${JSON.stringify(alpaca, null, 1)}\n`);
   const sharegpt = sft.map((r) => ({
     conversations: [
       { from: "human", value: r.messages[0]?.content ?? "" },
       { from: "gpt", value: r.messages[1]?.content ?? "" },
     ],
   }));
-  writeFileSync(path("sharegpt"), `${JSON.stringify(sharegpt, null, 1)}\n`);
-  writeFileSync(path("datasetInfo"), `${JSON.stringify(DATASET_INFO, null, 2)}\n`);
+  writeFileAtomic(path("sharegpt"), `${JSON.stringify(sharegpt, null, 1)}\n`);
+  writeFileAtomic(path("datasetInfo"), `${JSON.stringify(DATASET_INFO, null, 2)}\n`);
   return Object.fromEntries(Object.keys(EXPORT_FILES).map((k) => [k, path(k as keyof typeof EXPORT_FILES)]));
 }

@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { initPython } from "../extract/index.js";
 import { writeTextAtomic } from "../io/jsonl.js";
+import { checkOutputDir } from "../io/output.js";
 import { isolationLine } from "../report/isolation.js";
 import { Ledger } from "../run/ledger.js";
 import { lockRunDir } from "../run/lock.js";
@@ -36,6 +37,8 @@ export interface SynthOutput {
 
 export async function synth(config: SynthConfig, hooks: SynthHooks = {}): Promise<SynthOutput> {
   const dir = config.out;
+  // A file given as the directory, or a read-only one: one line now, before any work.
+  checkOutputDir(dir);
   mkdirSync(join(dir, "eval"), { recursive: true });
   mkdirSync(join(dir, SYNTH_FILES.exportDir), { recursive: true });
   // Before anything is written: two syntheses in one directory would append every row twice.

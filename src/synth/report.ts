@@ -3,7 +3,8 @@
  * any load, like the eval report). Distributions are frequency polygons drawn with the report's
  * `lineChart`, so every chart shares one SVG implementation.
  */
-import { writeFileSync } from "node:fs";
+
+import { writeFileAtomic } from "../io/output.js";
 import { escapeMarkdownCell, escapeXml, lineChart, pct } from "../report/index.js";
 import type { QualityNumbers, SynthSummary } from "./summary.js";
 
@@ -157,6 +158,6 @@ ${distributionCharts(s).join("\n")}
 }
 
 export function writeSynthReport(s: SynthSummary, mdFile: string, htmlFile: string): void {
-  writeFileSync(mdFile, renderSynthMarkdown(s));
-  writeFileSync(htmlFile, renderSynthHtml(s));
+  writeFileAtomic(mdFile, renderSynthMarkdown(s));
+  writeFileAtomic(htmlFile, renderSynthHtml(s));
 }

@@ -93,8 +93,10 @@ describe("unwritable outputs", () => {
     expectOneLine(coderm([...run, "--out", ro("run")], true), ro("run"), /read-only file system/);
   }, 120_000);
 
-  it("a file given as the run directory", () => {
+  it("a file given as the run directory (run, synth)", () => {
     expectOneLine(coderm([...run, "--out", aFile]), aFile, /is a file, expected a directory/);
+    const synth = ["synth", "--questions", "humaneval", "--quiet", "--out", aFile];
+    expectOneLine(coderm(synth), aFile, /is a file, expected a directory/);
     expect(readFileSync(aFile, "utf8")).toBe("not a directory\n");
   }, 60_000);
 
