@@ -16,7 +16,8 @@
  * the first differences, with the load average before and after each side.
  *
  * `--clock wall|cpu` (default wall, EvalPlus's), `--min-time-limit S` (default 4), `--no-dedupe`,
- * `--oracle-only-speed N` (time the baseline on N programs only; labels are still compared on those).
+ * `--no-oracle` (coderm alone, for profiling). Wall-clock labels depend on load: a program within a few tenths
+ * of its limit may flip on either side, so compare on a quiet machine.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
