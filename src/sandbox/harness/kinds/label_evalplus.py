@@ -45,7 +45,9 @@ HASH_OVER = 1 << 16
 # A returned value crosses the candidate wire as one frame; EvalPlus's outputs reach hundreds of MB (Mbpp/255).
 MAX_OUTPUT_FRAME = 1 << 30
 # Seconds a streamed input may take past its limit before the candidate is killed (encoding and sending its result).
-STREAM_SLACK = 0.5
+STREAM_SLACK = 0.1
+# Inputs run call by call before the rest stream (see _Set._stream).
+STREAM_AFTER = 8
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -346,7 +348,7 @@ class _Set:
         return cand, None
 
     def _stream(self, cand, order, end):
-        """The inputs through one `map` request (candidate.op_map): outcomes arrive as frames, one per input, with
+        """The inputs through `map` requests (candidate.op_map): outcomes arrive as frames, one per input, with
         the time spent inside the function, which is what EvalPlus's time limit covers (not the transfer of a
         huge result). Each input is still bounded from outside: no frame within its limit + STREAM_SLACK and
         the candidate is killed. Returns the set's result, or (position, passed, atol) to go on call by call
@@ -356,26 +358,79 @@ class _Set:
         atol, n = d["atol"], len(order)
         try:
             hid = cand._proxy_id(cand.ref(entry))
-            args = [cand.enc(list(pickle.loads(d["inputs"][self.s][i]))) for i in order]
-            cand._send({"op": "map", "f": hid, "a": args, "pm": 0})
-        except BaseException:  # noqa: BLE001 - not a plain function or unsendable inputs: call by call
+        except BaseException:  # noqa: BLE001 - not a plain function: call by call
             return 0, 0, atol
+        # Inputs go out in chunks of 1, 2, 4 ... 256, the next one sent when the first result of the last one
+        # arrives: the candidate never waits, and a program failing early costs the encoding of few inputs.
+        st = {"sent": 0, "size": 1, "start": 0, "chunks": 0, "stop": None}
+
+        def send_chunk():
+            a, b = st["sent"], min(n, st["sent"] + st["size"])
+            try:
+                args = [cand.enc(list(pickle.loads(d["inputs"][self.s][i]))) for i in order[a:b]]
+                cand._send({"op": "map", "f": hid, "a": args, "pm": 0})
+            except BaseException:  # noqa: BLE001 - an input that cannot be sent: call by call from there
+                st["stop"] = a
+                return
+            st["sent"], st["start"], st["size"], st["chunks"] = b, a, min(256, st["size"] * 2), st["chunks"] + 1
+
+        # The first inputs (the cheapest: most wrong programs fail on one of them) go call by call, so a program
+        # that fails there leaves an idle candidate (killing a busy one costs more than the calls saved).
         spent = 0.0
+        for k in range(min(STREAM_AFTER, n)):
+            i = order[k]
+            lim = self.limits[i]
+            inp = pickle.loads(d["inputs"][self.s][i])
+            judge.reset_pair()
+            try:
+                out, meta = cand.call(entry, inp, None, timeout_s=min(lim, max(0.001, end - time.monotonic())))
+                t0 = time.monotonic()
+                ok, atol = _matches(d["dataset"], entry, out, pickle.loads(d["expected"][self.s][i]), inp, atol,
+                                    lambda: _Canonical.expected(d, self.s, i))
+                spent += meta["wall_s"] + time.monotonic() - t0
+            except judge.CandidateTimeout:
+                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "limit_hit": lim,
+                        "failed_at": i}
+            except BaseException:  # noqa: BLE001 - raised, crashed, or cannot be compared: a failure
+                ok = False
+            if not ok:
+                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+            if not cand.usable:
+                return k + 1, k + 1, atol
+        if n <= STREAM_AFTER:
+            self.idle = True
+            return {"status": "pass", "progress": n, "passed": n, "total": n}
+        st["sent"] = STREAM_AFTER
+        send_chunk()
+        if st["stop"] == STREAM_AFTER:
+            return STREAM_AFTER, STREAM_AFTER, atol
+        rets = 0
         for k, i in enumerate(order):
+            if k < STREAM_AFTER:
+                continue
+            if st["stop"] == k:
+                return k, k, atol
             lim = self.limits[i]
             # From when the judge waits (its own decoding and comparing of the last result overlapped the
             # candidate's run): a program that finishes is judged on its reported time "t", this only cuts one
             # that does not.
             deadline = min(time.monotonic() + lim + STREAM_SLACK, end)
-            try:
-                m = cand.conn.recv(deadline)
-            except TimeoutError:
-                if deadline >= end:
-                    return {"status": "timeout", "progress": k + 1, "passed": k, "total": n}
-                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "limit_hit": lim,
-                        "failed_at": i}
-            except Exception:  # noqa: BLE001 - the candidate died: this input failed
-                return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+            while True:
+                try:
+                    m = cand.conn.recv(deadline)
+                except TimeoutError:
+                    if deadline >= end:
+                        return {"status": "timeout", "progress": k + 1, "passed": k, "total": n}
+                    return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "limit_hit": lim,
+                            "failed_at": i}
+                except Exception:  # noqa: BLE001 - the candidate died: this input failed
+                    return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "failed_at": i}
+                if type(m) is dict and m.get("op") == "ret":  # a chunk's end
+                    rets += 1
+                    continue
+                break
+            if k == st["start"] and st["sent"] < n and st["stop"] is None:
+                send_chunk()
             if type(m) is dict and m.get("op") == "done":  # a large result follows: its transfer is not timed
                 if m.get("t", 0) > lim:
                     return {"status": "fail", "progress": k + 1, "passed": k, "total": n, "limit_hit": lim,
@@ -413,8 +468,11 @@ class _Set:
             spent += m.get("t", 0) + (time.monotonic() - got_at)
             if spent > self.budget:
                 return {"status": "timeout", "progress": k + 1, "passed": k + 1, "total": n}
-        try:  # the request's own end: the candidate is idle again and may serve the next set
-            self.idle = type(cand.conn.recv(end)) is dict
+        try:  # the chunks' own ends: the candidate is idle again and may serve the next set
+            while rets < st["chunks"]:
+                cand.conn.recv(end)
+                rets += 1
+            self.idle = True
         except Exception:  # noqa: BLE001 - not reusable; the set passed all the same
             self.idle = False
         return {"status": "pass", "progress": n, "passed": n, "total": n}
