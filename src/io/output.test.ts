@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -78,5 +79,12 @@ describe("the output layer", () => {
 
   it("a full disk while appending results or labels is one E_OUTPUT line", async () => {
     expectOutputError(await thrown(() => appendText("/dev/full", "x\n")), "/dev/full", /no space left/);
+  });
+
+  it("a device (--out /dev/stdout, /dev/null) is written in place, never replaced by a rename", async () => {
+    checkOutputFile("/dev/null", "--out");
+    await writeJsonl("/dev/null", [{ x: 1 }]);
+    expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+    expect(readdirSync("/dev").filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 });

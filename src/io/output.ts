@@ -97,7 +97,8 @@ export function checkOutputFile(path: string, flag?: string): void {
   const shown = flag ? `${flag} ${path}` : path;
   const kind = kindOf(path);
   if (kind === "dir") fail(shown, "is a directory, expected a file");
-  if (kind === "other") fail(shown, "is not a regular file");
+  // A device or a pipe (`--out /dev/stdout`) is written in place: nothing to probe, nothing to rename.
+  if (kind === "other") return;
   probeDir(dirname(path), shown);
 }
 
@@ -116,6 +117,14 @@ export function tempPath(file: string): string {
 
 /** Write a whole file through a temporary sibling and a rename; on error the old file is untouched. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  if (kindOf(file) === "other") {
+    try {
+      writeFileSync(file, data);
+    } catch (e) {
+      throw outputError(e, file);
+    }
+    return;
+  }
   const tmp = tempPath(file);
   try {
     writeFileSync(tmp, data);
@@ -143,7 +152,9 @@ export function openOutput(
   file: string,
   options: { append?: boolean; transform?: NodeJS.ReadWriteStream } = {},
 ): AtomicWriter {
-  const target = options.append ? file : tempPath(file);
+  // A device or pipe (`/dev/stdout`) cannot be replaced by a rename: it is written in place, like an append.
+  const inPlace = options.append === true || kindOf(file) === "other";
+  const target = inPlace ? file : tempPath(file);
   const ws = createWriteStream(target, { flags: options.append ? "a" : "w" });
   const head: NodeJS.WritableStream = options.transform ?? ws;
   let failure: unknown;
@@ -182,10 +193,10 @@ export function openOutput(
       else ws.destroy();
       await finished;
       if (failure) {
-        if (!options.append) rmSync(target, { force: true });
+        if (!inPlace) rmSync(target, { force: true });
         throw failure;
       }
-      if (!options.append) {
+      if (!inPlace) {
         try {
           renameSync(target, file);
         } catch (e) {
@@ -195,7 +206,7 @@ export function openOutput(
       }
     },
     abort() {
-      if (options.append) {
+      if (inPlace) {
         ws.destroy();
         return;
       }
