@@ -26,7 +26,9 @@ describe("npm start (CodeT replay) and its report", () => {
   it("prints vanilla, CodeRM vote and CodeT, and the report opens in Chromium", async () => {
     // The same command as `npm start`, on two problems and ten test samples each to stay quick.
     const start = pkg.scripts.start!.split(" ");
-    expect(start.slice(0, 5)).toEqual(["tsx", "src/cli/main.ts", "run", "--codet", "vendor/codet"]);
+    // npm start runs the compiled CLI (prestart builds it); the test runs the sources so it needs no build.
+    expect(start.slice(0, 5)).toEqual(["node", "dist/cli/main.js", "run", "--codet", "vendor/codet"]);
+    expect(pkg.scripts.prestart).toBe("npm run build");
     const out = join(work, "slice");
     const r = spawnSync(
       process.execPath,

@@ -123,6 +123,61 @@ function setBudget(
   return (Math.min(60, sum) + (details ? 3 : 2)) * wallFactor;
 }
 
+interface RunKnobs {
+  minLimit: number;
+  factor: number;
+  details: boolean;
+  sets: Array<"base" | "plus">;
+  clock: "wall" | "cpu";
+  wallFactor: number;
+}
+
+/** One task's programs as one executor run: budget, job shape, and what a kill or a missing program means. */
+function taskRun(
+  taskId: string,
+  list: LabelRequest[],
+  g: GroundTruth,
+  options: EvalPlusLabelOptions,
+  { minLimit, factor, details, sets, clock, wallFactor }: RunKnobs,
+): ProgramRun<EvalPlusOutcome> {
+  const perProgram = sets.reduce((s, set) => s + setBudget(g, set, minLimit, factor, details, wallFactor), 0);
+  return {
+    key: taskId,
+    programs: list.map((r) => r.solution),
+    secondsPerProgram: perProgram,
+    ...(options.noDedupe ? {} : { identity: programKey }),
+    // A passing program costs about what the canonical solution took on every input.
+    expectedSeconds: sets.reduce((s, set) => s + g.seconds[set], 0) + 0.002,
+    job: (programs) => ({
+      kind: EVALPLUS_KIND,
+      op: "evalplus_check",
+      // Read per job: inline ground truth (isolated sandbox) is not held in memory for every task at once.
+      ...truthRef(g, options.executor),
+      programs,
+      min_time_limit: minLimit,
+      gt_time_limit_factor: factor,
+      details,
+      base_only: options.baseOnly ?? false,
+      clock,
+      wall_factor: wallFactor,
+      evalplus_order: options.evalplusOrder ?? false,
+    }),
+    onKilled: (why) => {
+      const r: SetResult = { status: "timeout", progress: 0, passed: 0, total: 0 };
+      void why;
+      return { base: r, ...(options.baseOnly ? {} : { plus: r }) };
+    },
+    noProgram: () => {
+      const r: SetResult = { status: "fail", progress: 0, passed: 0, total: 0 };
+      return { base: r, ...(options.baseOnly ? {} : { plus: r }) };
+    },
+    onDone: async (outcomes) => {
+      options.onOutcomes?.(list, outcomes);
+      await options.onLabels?.(list.map((r, i) => toLabel(r, outcomes[i] as EvalPlusOutcome)));
+    },
+  };
+}
+
 /**
  * Label solutions against prepared ground truth. Identical programs of a task run once. Returns labels
  * in request order.
@@ -159,47 +214,9 @@ export async function labelEvalPlus(
     if (list) list.push(r);
     else byTask.set(r.task_id, [r]);
   }
+  const knobs: RunKnobs = { minLimit, factor, details, sets, clock, wallFactor };
   for (const [taskId, list] of byTask) {
-    const g = truth.get(taskId) as GroundTruth;
-    const perProgram = sets.reduce(
-      (s, set) => s + setBudget(g, set, minLimit, factor, details, wallFactor),
-      0,
-    );
-    runs.push({
-      key: taskId,
-      programs: list.map((r) => r.solution),
-      secondsPerProgram: perProgram,
-      ...(options.noDedupe ? {} : { identity: programKey }),
-      // A passing program costs about what the canonical solution took on every input.
-      expectedSeconds: sets.reduce((s, set) => s + g.seconds[set], 0) + 0.002,
-      job: (programs) => ({
-        kind: EVALPLUS_KIND,
-        op: "evalplus_check",
-        // Read per job: inline ground truth (isolated sandbox) is not held in memory for every task at once.
-        ...truthRef(g, options.executor),
-        programs,
-        min_time_limit: minLimit,
-        gt_time_limit_factor: factor,
-        details,
-        base_only: options.baseOnly ?? false,
-        clock,
-        wall_factor: wallFactor,
-        evalplus_order: options.evalplusOrder ?? false,
-      }),
-      onKilled: (why) => {
-        const r: SetResult = { status: "timeout", progress: 0, passed: 0, total: 0 };
-        void why;
-        return { base: r, ...(options.baseOnly ? {} : { plus: r }) };
-      },
-      noProgram: () => {
-        const r: SetResult = { status: "fail", progress: 0, passed: 0, total: 0 };
-        return { base: r, ...(options.baseOnly ? {} : { plus: r }) };
-      },
-      onDone: async (outcomes) => {
-        options.onOutcomes?.(list, outcomes);
-        await options.onLabels?.(list.map((r, i) => toLabel(r, outcomes[i] as EvalPlusOutcome)));
-      },
-    });
+    runs.push(taskRun(taskId, list, truth.get(taskId) as GroundTruth, options, knobs));
   }
   for (const ls of unlabelled.values()) await options.onLabels?.(ls);
   const results = await runPrograms(runs, options.executor, { batchSize: options.batchSize ?? 16 });
