@@ -16,6 +16,17 @@ export interface RefResult {
 
 export const load = (): number => Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
 
+/**
+ * Wait (up to maxSec) for the 1-minute load average to fall to the core count. A shape's own workers keep
+ * the load near the core count while it runs; without this pause the next shape would be judged by the load
+ * the bench itself made rather than by what else runs on the machine.
+ */
+export async function settle(cores: number, maxSec = 180): Promise<number> {
+  const until = Date.now() + maxSec * 1000;
+  while (load() > cores && Date.now() < until) await new Promise((r) => setTimeout(r, 5000));
+  return load();
+}
+
 /** The reference executor as a whole process (its interpreter start and pool counted), on `workers` workers. */
 export function runReference(programs: { id: string; code: string }[], workers: number) {
   const dir = mkdtempSync(join(tmpdir(), "coderm-bench-exec-"));

@@ -4,7 +4,8 @@
  * /usr/bin/python3, same worker count. Per shape the reference runs first and last (drift shows as two rates);
  * the ratio is against the faster of the two; startup is counted on both sides (the reference's interpreter and
  * pool, coderm's Sandbox.start and close). The load average is printed before and after each shape, and a shape
- * is skipped with a warning when the load is above the core count (--force runs it anyway, marked).
+ * is skipped with a warning when the load is still above the core count after up to 3 min of waiting for it to
+ * settle (--force runs it anyway, marked).
  *
  * Shapes: paper 100×100 on 4 problems; rl 16×10 on 40; sparse 6×5 on 80; timeouts (every 5th solution loops);
  * codet (the bundled slice: all 20 problems, 16×16, every disagreement listed and explained).
@@ -19,7 +20,15 @@ import { fileURLToPath } from "node:url";
 import { initPython } from "../src/extract/index.js";
 import { type PairOutcome, Sandbox } from "../src/sandbox/index.js";
 import { buildShape, codetDir, loadProblems, type Shape } from "./exec-pairs.js";
-import { breakdown, type Disagreement, explain, load, runReference, summarize } from "./exec-report.js";
+import {
+  breakdown,
+  type Disagreement,
+  explain,
+  load,
+  runReference,
+  settle,
+  summarize,
+} from "./exec-report.js";
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -68,7 +77,7 @@ for (const shape of shapes) {
     continue;
   }
   const { pairs, programs } = built;
-  const before = load();
+  const before = await settle(CORES);
   const label = `${shape.name} ${shape.solutions}×${shape.tests} on ${shape.problems}`;
   if (before > CORES && !flag("force")) {
     console.log(
@@ -116,7 +125,9 @@ for (const shape of shapes) {
   const dis: Disagreement[] = await explain(pairs, ref1.out, ref2.out, ours);
   const s = summarize(pairs, ours, dis);
   const goal = shape.goal ? ` (goal ≥ ${shape.goal}×${ratio >= shape.goal ? ", met" : ", NOT met"})` : "";
-  const quiet = before <= CORES && after <= CORES ? "" : " UNDER LOAD: not a quotable figure";
+  // The load after includes this shape's own workers (about one per core); what else ran shows in the load
+  // before, taken once the previous shape's load had settled.
+  const quiet = before <= CORES ? "" : " UNDER LOAD: not a quotable figure";
   console.log(`  ratio: ${ratio.toFixed(1)}× against the faster reference run${goal}${quiet}`);
   console.log(`  verdicts: ${s.counts}`);
   console.log(`  agreement: ${s.agreement}; ${dis.length} disagreements (${s.borderline} borderline timing)`);
