@@ -1,6 +1,6 @@
 """Ground-truth labels on the judge/candidate split: HumanEval `check(candidate)`, CodeT assert cases and
-LiveCodeBench tests (the sandbox's `labels` kind, `kinds/labels.py`, is the entry; EvalPlus labels are the
-`label_evalplus` kind).
+LiveCodeBench tests (the sandbox's `labels` kind, `kinds/labels.py`, is the entry), and EvalPlus's comparison
+rules (`evalplus_rules.py`, used by the `label_evalplus` kind).
 
 The judge (this package, in the worker's long-lived judge) holds the tests and the expected outputs; each
 program runs in a candidate forked from the zygote that never sees them. The judge calls the program through
