@@ -22,6 +22,7 @@ def __coderm_guard():
             return False
     sys.stdout = sys.stderr = sys.stdin = _Sink()
     builtins.input = sys.modules["candidate"]._real_input
+    sys.setrecursionlimit(sys.getrecursionlimit() + %d)
 __coderm_guard()
 for __coderm_n in [n for n in globals() if n != "__builtins__"]:
     del globals()[__coderm_n]
@@ -29,10 +30,16 @@ del __coderm_n
 """
 
 
-def guarded(program, after=""):
+# The references call a program's function 20 frames nearer the top of their 1000-frame stack than a candidate's
+# call does (measured with a recursion probe against the in-process labels kind): same headroom, same
+# RecursionErrors.
+DEPTH = 20
+
+
+def guarded(program, after="", depth=DEPTH):
     """The candidate's source for `program`: the guard, then the program compiled on its own (its `from
     __future__` imports stay first) and executed in these globals, then `after` (a kind's own helpers)."""
-    return _GUARD + f"exec(compile({program!r}, '<solution>', 'exec', dont_inherit=True), globals())\n" + after
+    return (_GUARD % depth) + f"exec(compile({program!r}, '<solution>', 'exec', dont_inherit=True), globals())\n" + after
 
 
 def load_failure(cand):

@@ -189,7 +189,7 @@ def _test(cand, i, inp, out, fn_name, o, split):
 def _one(ctx, code, call, o, split):
     fn_name = call.get("fn_name")
     code = LCB_IMPORTS + "\n\n" + code if fn_name else make_function(clean_if_name(code))
-    src = common.guarded("", _RUNNER % (code, fn_name))
+    src = common.guarded("", _RUNNER % (code, fn_name), depth=0)  # LiveCodeBench sets its own limit
     cand = ctx.candidate(src, o["timeout"] * o["stretch"])
     try:
         why = common.load_failure(cand)
