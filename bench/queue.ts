@@ -9,7 +9,7 @@
  *   4. redis-benchmark's ops/s on the same Redis, and a throughput model at 10 and 100 worker machines.
  * Redis is our own redis-server on a loopback port with AOF (appendfsync everysec, as BullMQ advises).
  * Usage: npm run bench:queue [-- --problems 20 --solutions 30 --tests 40 --shard-pairs auto|N --local-workers 2
- *   --queue-workers 1,2,3 --overhead-shards 300]
+ *   --queue-workers 1,2,3,1x2 --overhead-shards 300]
  */
 
 import { execFileSync, spawn } from "node:child_process";
@@ -38,7 +38,17 @@ const FIXED = SHARD_ARG === "auto" ? undefined : Number(SHARD_ARG);
 /** The larger shard size of the overhead runs. */
 const SHARD = FIXED ?? 256;
 const LOCAL = Number(arg("local-workers", "2"));
-const QUEUE_WORKERS = arg("queue-workers", "1,2,3").split(",").map(Number);
+/**
+ * Worker setups: "N" is N `coderm worker` processes of one slot each; "NxK" is N processes of K slots (one
+ * worker per machine with --concurrency = cores is how a machine is normally run, and saves a Node process
+ * per slot on a small machine).
+ */
+const QUEUE_WORKERS = arg("queue-workers", "1,2,3,1x2")
+  .split(",")
+  .map((w) => {
+    const [n, k] = w.split("x").map(Number);
+    return { n: n ?? 1, k: k ?? 1, label: w };
+  });
 const OVERHEAD_SHARDS = Number(arg("overhead-shards", "300"));
 
 const TSX_CLI = fileURLToPath(new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url));
@@ -92,10 +102,10 @@ async function stopAll(ws: WorkerProc[]): Promise<void> {
   await Promise.all(ws.map((w) => w.exit));
 }
 
-for (const n of QUEUE_WORKERS) {
+for (const { n, k } of QUEUE_WORKERS) {
   await admin.flushall();
   const ws0 = performance.now();
-  const ws = await Promise.all(Array.from({ length: n }, () => startWorker(redis.url, { concurrency: 1 })));
+  const ws = await Promise.all(Array.from({ length: n }, () => startWorker(redis.url, { concurrency: k })));
   const startMs = performance.now() - ws0;
   const t = performance.now();
   const ex = await QueueExecutor.connect({ redis: redis.url, shard: { maxPairs: FIXED } });
@@ -110,10 +120,10 @@ for (const n of QUEUE_WORKERS) {
   const st = ex.lastStats!;
   await ex.close();
   await stopAll(ws);
-  const idle = n * ms - st.workerMs;
+  const idle = n * k * ms - st.workerMs;
   rowsOut.push({
-    name: `queue, ${n} worker${n === 1 ? "" : "s"}`,
-    slots: n,
+    name: `queue, ${n} worker${n === 1 ? "" : "s"}${k > 1 ? ` × ${k} slots` : ""}`,
+    slots: n * k,
     ms,
     startMs,
     load: load(),
@@ -232,10 +242,10 @@ for (const r of rowsOut) {
     `| ${r.name} | ${r.slots} | ${secs(r.ms)} | ${rate.toFixed(1)} | ${(rate / localRate).toFixed(2)}× | ${r.agree ?? "(baseline)"} | ${r.load} | ${r.startMs ? `workers started in ${secs(r.startMs)} s (not counted); ` : "startup counted; "}${r.note ?? ""} |`,
   );
 }
-const two = rowsOut.find((r) => r.slots === 2 && r.name.startsWith("queue"));
-if (two)
+// The goal is stated for two worker processes; the one-process, two-slot setup is printed beside it.
+for (const two of rowsOut.filter((r) => r.slots === 2 && r.name.startsWith("queue")))
   console.log(
-    `\ngoal: 2 workers ≥ 0.9× local exec throughput on ${LOCAL} local processes: ${(localMs / two.ms).toFixed(2)}× → ${localMs / two.ms >= 0.9 ? "met" : "NOT met"}`,
+    `\ngoal: ${two.name} ≥ 0.9× local exec throughput on ${LOCAL} local processes: ${(localMs / two.ms).toFixed(2)}× → ${localMs / two.ms >= 0.9 ? "met" : "NOT met"}`,
   );
 
 console.log(`\nqueue overhead (a worker that executes nothing; load ${load()}):`);

@@ -67,7 +67,8 @@ interface Task {
   samples: string[];
   caseSamples: string[][];
   caseOrder: string[];
-  program: (s: string) => string;
+  test: string;
+  entryPoint: string;
 }
 const tasks = new Map<string, Task>();
 for (const p of solTasks.records) {
@@ -77,7 +78,8 @@ for (const p of solTasks.records) {
     samples: [],
     caseSamples: [],
     caseOrder: [],
-    program: (s) => `${s}\n${p.test}\ncheck(${p.entry_point})`,
+    test: p.test ?? "",
+    entryPoint: p.entry_point,
   });
 }
 for (const s of solutions.records) tasks.get(s.task_id)?.samples.push(s.solution ?? s.response ?? "");
@@ -97,7 +99,13 @@ const executor = (await Sandbox.start({ workers })).executor("labels");
 let t0 = performance.now();
 let done = 0;
 const gt = await checkPrograms(
-  [...tasks.values()].map((t) => ({ key: t.id, programs: distinct(t.samples).map(t.program) })),
+  [...tasks.values()].map((t) => ({
+    key: t.id,
+    solutions: distinct(t.samples),
+    test: t.test,
+    entryPoint: t.entryPoint,
+    prompt: t.prompt,
+  })),
   {
     executor,
     timeout: 0.1,

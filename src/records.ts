@@ -141,3 +141,29 @@ export const LabelSchema = z.object({
   error: z.string().optional(),
 });
 export type Label = z.infer<typeof LabelSchema>;
+
+/** A request for generated unit tests of one problem (`POST /v1/suites` with `generate`). */
+export interface SuiteTestsRequest {
+  /** The problem statement the tester model sees. */
+  problem: string;
+  /** A solution to embed in the prompt (the paper embeds one per problem; without it the section is empty). */
+  solution?: string;
+  model: string;
+  baseUrl: string;
+  /** Unit-test samples to ask for. */
+  m: number;
+  /** A key for `baseUrl`, sent only there. */
+  apiKey?: string;
+  signal?: AbortSignal;
+}
+
+export interface SuiteTests {
+  /** Extracted unittest classes, duplicates removed, in sample order. */
+  tests: string[];
+  model: string;
+  asked: number;
+  /** Samples that failed after retries: `#index: error`. */
+  failures: string[];
+  /** Responses extraction rejected, by reason (duplicates included). */
+  rejected: Record<string, number>;
+}

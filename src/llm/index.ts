@@ -1,3 +1,4 @@
+export { Semaphore } from "../util/semaphore.js";
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 export {
   type ModelConfig,
@@ -23,7 +24,6 @@ export {
   type JobResult,
   type SampleResult,
 } from "./runner.js";
-export { Semaphore } from "./semaphore.js";
 export {
   type ChatMessage,
   PAPER_SAMPLING,

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { CodermError } from "../errors.js";
 import { canonicalJson, requestKey } from "../store/request-key.js";
+import { Semaphore } from "../util/semaphore.js";
 import type {
   GenerateOptions,
   GenerationJob,
@@ -10,7 +11,6 @@ import type {
 } from "./_runner-types.js";
 import { backoffDelay, DEFAULT_BACKOFF, sleep } from "./backoff.js";
 import { classifyError, RequestFailure } from "./errors.js";
-import { Semaphore } from "./semaphore.js";
 import type { ChatMessage, Role, Sampling } from "./types.js";
 import { PAPER_SAMPLING } from "./types.js";
 

@@ -7,10 +7,11 @@
  * finishes the shards in hand and takes no new one.
  */
 import { availableParallelism, hostname } from "node:os";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { Sandbox } from "../sandbox/index.js";
 import type { IsolationReport, PairExecutor, PairInput, SandboxOptions } from "../sandbox/types.js";
+import { Semaphore } from "../util/semaphore.js";
 import { VERSION } from "../version.js";
 import { DEFAULT_QUEUE, durableOptions, keys, openTarget, PREFIX, type RedisTarget } from "./redis.js";
 import { DEFAULT_RESULT_TTL_S, writeResults } from "./results.js";
@@ -52,6 +53,12 @@ export interface ShardWorkerOptions {
   queue?: string;
   /** Shards at once, and sandbox processes per limits profile (default: CPUs). */
   concurrency?: number;
+  /**
+   * Shards taken beyond `concurrency` (default 1): each waits, already fetched, for a free sandbox slot, so
+   * the sandbox does not sit idle while a finished shard's results are stored and the next one is fetched
+   * (Redis round trips, longer across machines). 0 takes a shard only when a slot is free.
+   */
+  prefetch?: number;
   /** Sandbox settings of this machine (isolation, interpreter, resource limits). Verdict settings come with each shard. */
   sandbox?: Pick<
     SandboxOptions,
@@ -81,7 +88,11 @@ export class ShardWorker {
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private down = false;
-  private inProgress = 0;
+  /** Sandbox slots: a prefetched shard waits here, so its reported time is execution, not waiting. */
+  private readonly slotsFree: Semaphore;
+  /** Aborted by close(): prefetched shards still waiting for a slot go back to the queue. */
+  private readonly stopWaiting = new AbortController();
+  private executing = 0;
   readonly stats = { shards: 0, pairs: 0, skipped: 0 };
   private readonly started = Date.now();
 
@@ -98,6 +109,7 @@ export class ShardWorker {
     defaultSandbox: ShardRunner,
     private bull?: Worker<ShardData, ShardResult>,
   ) {
+    this.slotsFree = new Semaphore(opts.concurrency);
     this.sandboxes.set(profileKey(profileOf()), Promise.resolve(defaultSandbox));
     this.started_.push(defaultSandbox);
   }
@@ -131,10 +143,10 @@ export class ShardWorker {
       w.down = false;
     });
     const maxStalls = options.maxStalls ?? 2;
-    w.bull = new Worker<ShardData, ShardResult>(queue, (job) => w.process(job), {
+    w.bull = new Worker<ShardData, ShardResult>(queue, (job, token) => w.runShard(job, token), {
       connection: durableOptions(target),
       prefix: PREFIX,
-      concurrency,
+      concurrency: concurrency + (options.prefetch ?? 1),
       name,
       lockDuration: options.lockMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 15_000,
@@ -181,16 +193,7 @@ export class ShardWorker {
     return sb;
   }
 
-  private async process(job: Job<ShardData, ShardResult>): Promise<ShardResult> {
-    this.inProgress++;
-    try {
-      return await this.runShard(job);
-    } finally {
-      this.inProgress--;
-    }
-  }
-
-  private async runShard(job: Job<ShardData, ShardResult>): Promise<ShardResult> {
+  private async runShard(job: Job<ShardData, ShardResult>, token?: string): Promise<ShardResult> {
     const d = job.data;
     if (d?.v !== 1)
       throw new UnrecoverableError(
@@ -200,7 +203,40 @@ export class ShardWorker {
       this.stats.skipped++;
       return { v: 1, skipped: "its producer is gone (stopped or killed)" };
     }
+    if (!(await this.slotsFree.acquire(this.stopWaiting.signal))) {
+      // Stopping before a slot came free: the shard was only fetched ahead; another worker takes it.
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    return this.execute(job.id, d);
+  }
+
+  /** Called holding a sandbox slot. */
+  private async execute(id: string | undefined, d: ShardData): Promise<ShardResult> {
+    this.executing++;
     const t0 = performance.now();
+    let ran = false;
+    const free = () => {
+      if (!ran) {
+        this.executing--;
+        this.slotsFree.release();
+      }
+      ran = true;
+    };
+    try {
+      return await this.executeInSlot(id, d, t0, free);
+    } finally {
+      free();
+    }
+  }
+
+  /** Run a shard's pairs; `free` hands the sandbox slot on as soon as they ran (storing results needs none). */
+  private async executeInSlot(
+    id: string | undefined,
+    d: ShardData,
+    t0: number,
+    free: () => void,
+  ): Promise<ShardResult> {
     const sb = await this.sandboxFor(d.profile);
     const pk = profileKey(d.profile);
     const pairs: PairInput[] = [];
@@ -209,13 +245,14 @@ export class ShardWorker {
         pairs.push(pairFromBody(`${gi}\t${ti}`, g.format, g.solution, d.tests[t]!));
       });
     });
-    if (this.opts.verbose) this.log(`worker: shard ${job.id} started: ${pairs.length} pairs`);
+    if (this.opts.verbose) this.log(`worker: shard ${id} started: ${pairs.length} pairs`);
     const outcomes: StoredOutcome[][] = d.groups.map((g) => new Array(g.tests.length));
     for await (const o of sb.run(pairs)) {
       const [gi, ti] = o.id.split("\t").map(Number) as [number, number];
       const { id: _id, ...rest } = o;
       outcomes[gi]![ti] = rest;
     }
+    free();
     for (const row of outcomes)
       for (let i = 0; i < row.length; i++)
         row[i] ??= { verdict: "crash", passed: false, stderr: "crash: the sandbox gave no result" };
@@ -232,14 +269,14 @@ export class ShardWorker {
     this.stats.shards++;
     this.stats.pairs += pairs.length;
     const ms = Math.round(performance.now() - t0);
-    if (this.opts.verbose) this.log(`worker: shard ${job.id} done in ${ms} ms`);
+    if (this.opts.verbose) this.log(`worker: shard ${id} done in ${ms} ms`);
     const inline = JSON.stringify(outcomes).length <= INLINE_RESULT_BYTES;
     return inline ? { v: 1, ms, worker: this.name, outcomes } : { v: 1, ms, worker: this.name, stored: true };
   }
 
-  /** Shards being processed now. */
+  /** Shards executing now (not those fetched ahead and waiting for a slot). */
   get active(): number {
-    return this.inProgress;
+    return this.executing;
   }
 
   /** Stop now (e.g. a second SIGTERM): kill the sandboxes; the shards in hand stall and go back. */
@@ -254,6 +291,7 @@ export class ShardWorker {
     if (this.closing && !force) return this.closing;
     const run = async () => {
       if (this.heartbeat) clearInterval(this.heartbeat);
+      this.stopWaiting.abort();
       await this.redis.hdel(keys.workers(this.queue), this.name).catch(() => {});
       await this.bull?.close(force);
       const sbs = await Promise.allSettled(this.sandboxes.values());

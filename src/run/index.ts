@@ -1,4 +1,6 @@
 /** The whole loop: `run()` (resumable, one directory per run) on the stage loop any pipeline can reuse. */
+
+export type { SuiteTests, SuiteTestsRequest } from "../records.js";
 export {
   CONFIG_FILES,
   findConfigFile,
@@ -23,9 +25,4 @@ export {
 } from "./pipeline.js";
 export { RUN_FILES, type RunHooks, type RunOutput, run } from "./run.js";
 export { RUN_STAGES, type RunState } from "./stages.js";
-export {
-  type SuiteTestGeneratorOptions,
-  type SuiteTests,
-  type SuiteTestsRequest,
-  suiteTestGenerator,
-} from "./suite-tests.js";
+export { type SuiteTestGeneratorOptions, suiteTestGenerator } from "./suite-tests.js";

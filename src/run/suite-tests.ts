@@ -13,33 +13,9 @@ import { createHash } from "node:crypto";
 import { CodermError } from "../errors.js";
 import { ModelConfigSchema, OpenAIProvider, withModelEnv } from "../llm/index.js";
 import { unitTestPromptText, userPrompt } from "../prompts/index.js";
+import type { SuiteTests, SuiteTestsRequest } from "../records.js";
 import { ResponseCache, type Store } from "../store/index.js";
 import { generateSamples } from "./generate.js";
-
-export interface SuiteTestsRequest {
-  /** The problem statement the tester model sees. */
-  problem: string;
-  /** A solution to embed in the prompt (the paper embeds one per problem; without it the section is empty). */
-  solution?: string;
-  model: string;
-  baseUrl: string;
-  /** Unit-test samples to ask for. */
-  m: number;
-  /** A key for `baseUrl`, sent only there. */
-  apiKey?: string;
-  signal?: AbortSignal;
-}
-
-export interface SuiteTests {
-  /** Extracted unittest classes, duplicates removed, in sample order. */
-  tests: string[];
-  model: string;
-  asked: number;
-  /** Samples that failed after retries: `#index: error`. */
-  failures: string[];
-  /** Responses extraction rejected, by reason (duplicates included). */
-  rejected: Record<string, number>;
-}
 
 export interface SuiteTestGeneratorOptions {
   /** Where responses are cached (the server's --store, or a memory store). */

@@ -46,8 +46,13 @@ export function prepareHarness(extraKinds: string[] = []): string {
   const src = harnessSource();
   const files: [string, string][] = [];
   for (const f of readdirSync(src).sort()) if (f.endsWith(".py")) files.push([f, join(src, f)]);
-  for (const f of readdirSync(join(src, "kinds")).sort())
-    if (f.endsWith(".py")) files.push([`kinds/${f}`, join(src, "kinds", f)]);
+  // kinds/ (loaded by path) and the harness's packages (imported by name, e.g. coderm_labels/).
+  const dirs = readdirSync(src)
+    .sort()
+    .filter((d) => d === "kinds" || existsSync(join(src, d, "__init__.py")));
+  for (const d of dirs)
+    for (const f of readdirSync(join(src, d)).sort())
+      if (f.endsWith(".py")) files.push([`${d}/${f}`, join(src, d, f)]);
   for (const f of extraKinds) {
     if (!existsSync(f)) throw new CodermError("E_BAD_INPUT", "kind plugin not found", f);
     files.push([`kinds/${basename(f)}`, f]);
@@ -64,10 +69,10 @@ export function prepareHarness(extraKinds: string[] = []): string {
   const dir = join(tmpdir(), `coderm-harness-${digest}`);
   if (!existsSync(join(dir, ".complete"))) {
     const staging = mkdtempSync(join(tmpdir(), "coderm-harness-tmp-"));
-    mkdirSync(join(staging, "kinds"));
+    for (const d of dirs) mkdirSync(join(staging, d));
     for (const [name, text] of contents) writeFileSync(join(staging, name), text, { mode: 0o644 });
     writeFileSync(join(staging, ".complete"), "");
-    for (const p of [staging, join(staging, "kinds")]) chmodSync(p, 0o755);
+    for (const p of [staging, ...dirs.map((d) => join(staging, d))]) chmodSync(p, 0o755);
     try {
       renameSync(staging, dir);
     } catch {

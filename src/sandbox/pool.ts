@@ -149,8 +149,9 @@ export class Sandbox {
   }
 
   /**
-   * Run one job of a child-side kind plugin (`harness/kinds/<kind>.py` whose `run(job, ctx)` returns a
-   * JSON-able result) in a forked, isolated child of a pool worker; killed after `timeoutMs`.
+   * Run one job of a kind called with one `call` (the label kinds, in the worker's judge; or a child-side
+   * plugin whose `run(job, ctx)` returns a JSON-able result, in a forked, isolated child of a pool worker);
+   * killed after `timeoutMs`.
    */
   async call(kind: string, job: Record<string, unknown>, timeoutMs: number): Promise<CallOutcome> {
     let got: CallOutcome = { ok: false, error: "no result" };
@@ -245,7 +246,7 @@ export class Sandbox {
     return this.spawnOpts.bwrap ? `${SHARE_MOUNT}/${name}` : staged;
   }
 
-  /** An executor for child-side kinds (e.g. the `labels` kind): `run(job, timeoutMs)` → CallOutcome. */
+  /** An executor for a kind called job by job (e.g. the `labels` kind): `run(job, timeoutMs)` → CallOutcome. */
   executor(kind: string): {
     concurrency: number;
     run: (job: Record<string, unknown>, timeoutMs: number) => Promise<CallOutcome>;

@@ -126,12 +126,29 @@ export function greedyAllocateHeap(
   checkLambdas(lambdas);
   const n = lambdas.length;
   const caps = effectiveCaps(n, budget, options.caps);
-  const alloc = new Int32Array(n);
-  const gain = new Float64Array(n);
-  const heap = gainHeap(gain, alloc);
+  return greedyAllocateGains((x, b) => marginalGain(lambdas[x] as number, b), budget, caps);
+}
+
+/**
+ * Greedy allocation on per-problem gain sequences: `gain(x, b)` is the value of problem x's (b+1)-th
+ * test and must not increase with b. Ties: fewer tests first, then lower index (as `greedyAllocate`).
+ * `start` tests are already given (e.g. a probe round) and count toward the caps, not toward `budget`.
+ */
+export function greedyAllocateGains(
+  gain: (x: number, b: number) => number,
+  budget: number,
+  caps: ArrayLike<number>,
+  start?: ArrayLike<number>,
+): Int32Array {
+  const n = caps.length;
+  const alloc = Int32Array.from({ length: n }, (_, x) => (start?.[x] as number | undefined) ?? 0);
+  const g = new Float64Array(n);
+  const heap = gainHeap(g, alloc);
   for (let x = 0; x < n; x++) {
-    gain[x] = marginalGain(lambdas[x] as number, 0);
-    if ((caps[x] as number) > 0) heap.push(x);
+    if ((alloc[x] as number) < (caps[x] as number)) {
+      g[x] = gain(x, alloc[x] as number);
+      heap.push(x);
+    }
   }
   for (let u = 0; u < budget && heap.size > 0; u++) {
     const x = heap.peek();
@@ -139,7 +156,7 @@ export function greedyAllocateHeap(
     alloc[x] = b;
     if (b >= (caps[x] as number)) heap.pop();
     else {
-      gain[x] = marginalGain(lambdas[x] as number, b);
+      g[x] = gain(x, b);
       heap.updateTop();
     }
   }

@@ -4,6 +4,7 @@ export {
   equalAllocate,
   expectedSolved,
   greedyAllocate,
+  greedyAllocateGains,
   greedyAllocateHeap,
   marginalGain,
   solveProbability,
@@ -25,7 +26,6 @@ export {
   type CurveProblem,
   concaveMajorant,
   creditCurve,
-  greedyAllocateGains,
   predictCurves,
 } from "./learned.js";
 export { OnlineAllocator } from "./online.js";

@@ -9,7 +9,6 @@
 import type { PassMatrix } from "../matrix/pass-matrix.js";
 import { chooseInto, loadRows, Scratch } from "../select/kernel.js";
 import { Rng } from "../util/rng.js";
-import { gainHeap } from "./heap.js";
 
 export interface CurveProblem {
   matrix: PassMatrix;
@@ -72,40 +71,6 @@ export function concaveMajorant(c: ArrayLike<number>): Float64Array {
   }
   if (hull.length === 1) out[0] = c[0] as number;
   return out;
-}
-
-/**
- * Greedy allocation on per-problem gain sequences: `gain(x, b)` is the value of problem x's (b+1)-th
- * test and must not increase with b. Ties: fewer tests first, then lower index (as `greedyAllocate`).
- * `start` tests are already given (e.g. a probe round) and count toward the caps, not toward `budget`.
- */
-export function greedyAllocateGains(
-  gain: (x: number, b: number) => number,
-  budget: number,
-  caps: ArrayLike<number>,
-  start?: ArrayLike<number>,
-): Int32Array {
-  const n = caps.length;
-  const alloc = Int32Array.from({ length: n }, (_, x) => (start?.[x] as number | undefined) ?? 0);
-  const g = new Float64Array(n);
-  const heap = gainHeap(g, alloc);
-  for (let x = 0; x < n; x++) {
-    if ((alloc[x] as number) < (caps[x] as number)) {
-      g[x] = gain(x, alloc[x] as number);
-      heap.push(x);
-    }
-  }
-  for (let u = 0; u < budget && heap.size > 0; u++) {
-    const x = heap.peek();
-    const b = (alloc[x] as number) + 1;
-    alloc[x] = b;
-    if (b >= (caps[x] as number)) heap.pop();
-    else {
-      g[x] = gain(x, b);
-      heap.updateTop();
-    }
-  }
-  return alloc;
 }
 
 /**

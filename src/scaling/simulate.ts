@@ -17,7 +17,7 @@ import { CodermError } from "../errors.js";
 import { type PassMatrix, testMask } from "../matrix/pass-matrix.js";
 import { chooseInto, loadRows, Scratch } from "../select/kernel.js";
 import { Rng } from "../util/rng.js";
-import { equalAllocate, greedyAllocate } from "./allocate.js";
+import { equalAllocate, greedyAllocate, greedyAllocateGains } from "./allocate.js";
 import { type Calibration, calibration } from "./calibration.js";
 import {
   type CrossFit,
@@ -28,7 +28,7 @@ import {
   goldDifficulty,
   predictIsotonic,
 } from "./difficulty.js";
-import { creditCurve, greedyAllocateGains, predictCurves } from "./learned.js";
+import { creditCurve, predictCurves } from "./learned.js";
 import { OnlineAllocator } from "./online.js";
 import type { OnlineView, Priority, StopReason, StopRule } from "./online-types.js";
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
-import type { TestFormat } from "../records.js";
+import type { SuiteTests, SuiteTestsRequest, TestFormat } from "../records.js";
 
 export interface Suite {
   problem?: string;
@@ -16,21 +16,7 @@ export interface Suite {
 
 /** What `POST /v1/suites` with `generate` calls: the llm stage, wired in by the caller (`coderm serve` passes
  * run's `suiteTestGenerator`), so this layer stays below llm and store. */
-export type TestGenerator = (req: {
-  problem: string;
-  solution?: string;
-  model: string;
-  baseUrl: string;
-  m: number;
-  apiKey?: string;
-  signal?: AbortSignal;
-}) => Promise<{
-  tests: string[];
-  model: string;
-  asked: number;
-  failures: string[];
-  rejected: Record<string, number>;
-}>;
+export type TestGenerator = (req: SuiteTestsRequest) => Promise<SuiteTests>;
 
 export function suiteId(s: Suite): string {
   const h = createHash("sha256").update(JSON.stringify([s.format, s.tests]));

@@ -54,17 +54,32 @@ describe("HumanEval check(candidate)", () => {
 });
 
 describe("CPU clock", () => {
-  it("counts CPU time, not time spent waiting", async () => {
+  it("counts CPU time, not time spent waiting, in the load and in the calls", async () => {
+    const sleepy = "import time\ndef f():\n    time.sleep(0.3)\n";
     const out = await checkPrograms(
       [
         {
           key: "t",
-          programs: ["import time\ntime.sleep(0.3)\n", "while True:\n    pass\n", "x = 1\n"],
+          solutions: [
+            "import time\ntime.sleep(0.3)\ndef f():\n    pass\n",
+            sleepy,
+            "def f():\n    pass\nwhile True:\n    pass\n",
+            "def f():\n    while True:\n        pass\n",
+            "def f():\n    pass\n",
+          ],
+          test: "def check(candidate):\n    candidate()\n",
+          entryPoint: "f",
         },
       ],
       { executor, timeout: 0.1, clock: "cpu" },
     );
-    expect(out.get("t")?.map((o) => o.result)).toEqual(["passed", "timed out", "passed"]);
+    expect(out.get("t")?.map((o) => o.result)).toEqual([
+      "passed",
+      "passed",
+      "timed out",
+      "timed out",
+      "passed",
+    ]);
   });
 });
 

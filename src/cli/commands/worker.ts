@@ -20,6 +20,10 @@ export default defineCommand({
     },
     queue: { type: "string", description: 'Queue name (default "coderm"; the producers\' --queue-name)' },
     concurrency: { type: "string", description: "Shards at once, one sandbox process each (default: CPUs)" },
+    prefetch: {
+      type: "string",
+      description: "Shards fetched ahead of a free sandbox process, so it never waits on Redis (default 1)",
+    },
     "require-isolation": sandboxArgs["require-isolation"],
     "lock-seconds": {
       type: "string",
@@ -45,6 +49,7 @@ export default defineCommand({
       redis: args.redis,
       queue: args.queue,
       concurrency: numberFlag(args.concurrency, "concurrency", { int: true, min: 1 }),
+      prefetch: numberFlag(args.prefetch, "prefetch", { int: true, min: 0 }),
       sandbox: { requireIsolation: Boolean(args["require-isolation"]) },
       lockMs: secs(args["lock-seconds"], "lock-seconds"),
       stalledIntervalMs: secs(args["stall-check-seconds"], "stall-check-seconds"),

@@ -3,7 +3,7 @@
  * `src/evaluation.py`), for reproducing its numbers exactly: dual execution of each distinct solution
  * against the task's distinct assert cases (0.1 s per case), consensus sets over case *occurrences*
  * (a case or solution sampled twice counts twice), scores |cases| x sqrt(|solutions|), and pass@k over
- * the ranked sets. Execution goes to the `labels` kind (`codet_cases`).
+ * the ranked sets. Execution goes to the judge-side `labels` kind (`codet_cases`, harness/coderm_labels/codet.py).
  */
 import { groupsPassAtK } from "../metrics/codet-pass-at-k.js";
 import { codetEstimatePassAtK } from "../metrics/pass-at-k.js";

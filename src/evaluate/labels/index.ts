@@ -29,7 +29,7 @@ export {
 } from "./ground-truth.js";
 export {
   type CheckOutcome,
-  checkProgram,
+  type CheckRun,
   checkPrograms,
   type HumanEvalLabelOptions,
   labelHumanEval,

@@ -2,7 +2,8 @@
  * LiveCodeBench labels (lcb_runner/evaluation/testing_util.py `run_test`): public then private tests;
  * functional problems call `Solution().<func_name>(*args)` with one JSON value per input line and compare
  * with `==` (a tuple counts as a list); stdin/stdout problems compare stripped lines, exactly or as lists of
- * decimals. The first failing test decides. Executed by the `labels` kind (`lcb_check`).
+ * decimals. The first failing test decides. Executed by the judge-side `labels` kind (`lcb_check`,
+ * harness/coderm_labels/lcb.py): expected outputs stay in the judge.
  */
 import { CodermError } from "../../errors.js";
 import type { Label, Problem } from "../../records.js";

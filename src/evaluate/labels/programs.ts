@@ -1,11 +1,10 @@
 /**
  * Batching shared by every label op. A sandbox job carries one task and up to `batchSize` distinct
- * programs (one fork per job instead of one per program is most of the speed: a fork costs 10-20 ms here).
- * labels.py stops a batch early when a program dirtied the interpreter; the rest go out again. A batch the
- * executor had to kill (a hang the in-process alarms could not stop) is retried one program per job, so
- * only the culprit pays the timeout. Programs sharing an identity run once, and runs that say how long
- * a program takes are cut into short jobs started longest first (a 2-worker pool otherwise ends with one
- * worker alone on the slowest task).
+ * programs (one job per program would pay the worker's per-job cost for each). A kind may stop a batch early
+ * (`stopped`); the rest go out again. A batch the executor had to kill (a judge that hung or died) is retried
+ * one program per job, so only the culprit pays the timeout. Programs sharing an identity run once, and runs
+ * that say how long a program takes are cut into short jobs started longest first (a 2-worker pool otherwise
+ * ends with one worker alone on the slowest task).
  */
 import { CodermError } from "../../errors.js";
 import { type LabelExecutor, type LabelJob, runAll } from "./executor.js";

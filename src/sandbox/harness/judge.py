@@ -396,6 +396,16 @@ def _safe_stdlib_module(name):
     return mod
 
 
+def proc_cpu_seconds(pid):
+    """A process's CPU time (user + system), read from outside (/proc/<pid>/stat), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 _MOCK_DENY = frozenset({"reset_mock", "configure_mock", "attach_mock", "mock_add_spec", "side_effect",
                         "return_value", "call_args", "call_args_list", "call_count", "called", "method_calls",
                         "mock_calls"})
@@ -506,12 +516,7 @@ class Candidate:
         self.close()
 
     def cpu_seconds(self):
-        try:
-            with open(f"/proc/{self.pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            return None
+        return proc_cpu_seconds(self.pid)
 
     @property
     def usable(self):
@@ -1214,6 +1219,11 @@ class JudgeCtx:
         st = self.stats
         for k, i in (("cand_reaped", 0), ("cand_cpu_ms", 1), ("zygote_cpu_ms", 2)):
             st[k] = st.get(k, 0) + max(0, u[i] - last[i])
+
+    def live_cpu_seconds(self):
+        """CPU seconds of the candidates handed out and still running, read from outside: a CPU-time limit that
+        covers a solution's load (its candidate is not known before `candidate()` returns)."""
+        return sum(proc_cpu_seconds(pid) or 0.0 for pid in list(self._live))
 
     def wait_candidate(self, pid):
         """Reap an exited candidate through the zygote (its parent): {"status" (as os.waitpid), "utime", "stime",

@@ -1,5 +1,4 @@
-"""Standard modules a fork server imports before forking (shared by worker.py and the labels kind's
-stand-alone server)."""
+"""Standard modules the worker imports before forking its zygote and judges."""
 
 import importlib
 

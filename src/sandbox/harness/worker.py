@@ -7,7 +7,7 @@ Started by src/sandbox/worker.ts as `python3 -s -S -P worker.py '<options json>'
   judge    forked on first use and kept (judge_proc.py): serves judge-side jobs (unittest, assert, program,
            label_evalplus) one after another; holds the tests, calls candidates, decides verdicts, reports
            records through a shared mapping; replaced when it dies or retires;
-  child    forked per job for child-side kinds (legacy: the labels kind until it moves to the judge API).
+  child    forked per job for child-side kind plugins (no bundled kind is one: all run in the judge).
 Protocol on the original stdin/stdout:
   -> {"op": "job", "id": N, "kind": "unittest" | "assert" | <plugin>, "solution": str, "tests": [...], ...}
   <- {"op": "hello", ...} once; {"op": "result", "id": N, "key": K, "verdict": ..., ...} per test;

@@ -4,7 +4,7 @@ The judge (this module, in a judge process forked per job) holds the task's inpu
 program runs in a candidate from the zygote that never sees them. The judge calls the entry point through the
 candidate's proxy, one input at a time, and compares what comes back with EvalPlus's rules itself
 (evalplus/eval/__init__.py `unsafe_execute` / `untrusted_check`; the special oracles and numpy's `allclose` are in
-`_labels_evalplus_rules.py`). Ops (`job["call"]["op"]`), called through `Sandbox.call`:
+`coderm_labels/evalplus_rules.py`). Ops (`job["call"]["op"]`), called through `Sandbox.call`:
   evalplus_expected   the canonical solution (trusted dataset code) run here on base and plus inputs: expected
                       outputs and the reference time of every input (evalplus/gen/util `trusted_exec`);
   evalplus_check      a batch of programs of one task against those outputs.
@@ -30,15 +30,14 @@ candidate's CPU time instead (wall time x `wall_factor` only as a backstop), a d
 machines; the default is EvalPlus's wall clock.
 """
 import hashlib
-import importlib.util
 import io
-import os
 import pickle
 import sys
 import time
 
 import judge
 import static_check
+from coderm_labels import evalplus_rules as rules
 
 JUDGE_SIDE = True
 HASH_OVER = 1 << 16
@@ -48,19 +47,8 @@ MAX_OUTPUT_FRAME = 1 << 30
 STREAM_SLACK = 0.1
 # Inputs run call by call before the rest stream (see _Set._stream).
 STREAM_AFTER = 8
-_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _load_rules():
-    # The kinds folder is not on sys.path (its unittest.py would shadow the standard library), so the rules
-    # module is loaded by path; it imports nothing of ours.
-    spec = importlib.util.spec_from_file_location("coderm_label_rules", os.path.join(_HERE, "_labels_evalplus_rules.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-rules = _load_rules()
 
 
 class _Sink:

@@ -1,4 +1,4 @@
-"""EvalPlus's comparison rules for the `labels` kind (labels.py): MBPP+ input deserialization, the special
+"""EvalPlus's comparison rules for the `label_evalplus` kind (kinds/label_evalplus.py): MBPP+ input deserialization, the special
 oracles of a few MBPP/HumanEval tasks and numpy's `allclose`, replicated without numpy."""
 
 import cmath
