@@ -25,6 +25,9 @@ const num = (value: string | undefined, field: string): number | undefined =>
   numberFlag(value, field, { positive: true });
 
 const progress = ttyProgress;
+// The label kinds' explicit non-pass for what the split cannot carry (a value of the program's own type compared
+// with ==, a redefined builtin the test uses): "failed: unsupported", "runtime error on test 3: unsupported".
+const UNSUPPORTED = /\bunsupported\b/;
 
 export default defineCommand({
   meta: commandMeta("label"),
@@ -106,6 +109,7 @@ export default defineCommand({
     let executor: LabelExecutor | undefined;
     let count = 0;
     let correct = 0;
+    let unsupported = 0;
     let todo = 0;
     const failed: string[] = [];
     const show = progress("labelled");
@@ -142,6 +146,7 @@ export default defineCommand({
         onLabels: (labels) => {
           count += labels.length;
           correct += labels.filter((l) => l.correct).length;
+          unsupported += labels.filter((l) => UNSUPPORTED.test(l.details ?? "")).length;
           show(count, todo);
         },
       });
@@ -149,12 +154,27 @@ export default defineCommand({
     } finally {
       await executor?.close();
     }
-    console.error(`coderm: labelled ${count} samples, ${correct} correct → ${args.out}`);
-    if (failed.length > 0) {
-      console.error(
-        `coderm: no verdict for the samples of ${failed.length} task(s) (${failed.join(", ")}): their labels carry \`error\`; a rerun tries them again`,
-      );
-      process.exitCode = 1;
-    }
+    summarize({ count, correct, unsupported, failed, out: args.out });
   },
 });
+
+function summarize(o: {
+  count: number;
+  correct: number;
+  unsupported: number;
+  failed: string[];
+  out: string;
+}) {
+  console.error(`coderm: labelled ${o.count} samples, ${o.correct} correct → ${o.out}`);
+  if (o.unsupported > 0) {
+    console.error(
+      `coderm: ${o.unsupported} of them failed because the judge/candidate split could not carry what their test did (details: unsupported)`,
+    );
+  }
+  if (o.failed.length > 0) {
+    console.error(
+      `coderm: no verdict for the samples of ${o.failed.length} task(s) (${o.failed.join(", ")}): their labels carry \`error\`; a rerun tries them again`,
+    );
+    process.exitCode = 1;
+  }
+}
