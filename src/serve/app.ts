@@ -3,7 +3,7 @@
  * take web-standard Request/Response (testable without a socket), it is small and typed, and its
  * node adapter propagates client disconnects to `Request.signal`, which is what cancels queued pairs.
  */
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -127,11 +127,19 @@ export function createApp(opts: AppOptions): ServeApp {
   );
   app.get("/openapi.json", (c) => c.json(openapi()));
 
-  const limit = bodyLimit({
-    maxSize: opts.maxBodyBytes ?? 32 << 20,
-    // The unread rest of the body is still on the socket: close it so the client does not reuse it.
-    onError: (c) => c.json({ error: "request body too large" }, 413, { connection: "close" }),
-  });
+  const maxBody = opts.maxBodyBytes ?? 32 << 20;
+  // The unread rest of the body is still on the socket: close it so the client does not reuse it.
+  const tooLarge = (c: Context) => c.json({ error: "request body too large" }, 413, { connection: "close" });
+  const chunked = bodyLimit({ maxSize: maxBody, onError: tooLarge });
+  // Hono's bodyLimit reads `c.req.raw.body` first, which makes @hono/node-server build a full web Request
+  // and stream the body through web streams (≈ 0.5 ms of CPU per /run_code request); a declared
+  // Content-Length is checked from the header alone (Node's parser holds the body to it), and only a body
+  // without one goes through bodyLimit.
+  const limit: MiddlewareHandler = (c, next) => {
+    const len = c.req.header("content-length");
+    if (len === undefined || c.req.header("transfer-encoding") !== undefined) return chunked(c, next);
+    return Number(len) > maxBody ? Promise.resolve(tooLarge(c)) : next();
+  };
   for (const path of ["/v1/*", "/run_code", "/submit", "/get_reward", "/metrics"]) {
     if (opts.token) app.use(path, bearerAuth({ token: opts.token }));
     app.use(path, limit);

@@ -103,6 +103,30 @@ describe("coderm serve", () => {
     expect(((await missing.json()) as { error: string }).error).toMatch(/^solutions: /);
     const big = await post("/v1/score", { solutions: ["x".repeat(2 << 20)], tests: ["t"] });
     expect(big.status).toBe(413);
+    // Without a Content-Length (chunked), the limit counts the bytes as they arrive.
+    const chunk = new TextEncoder().encode("x".repeat(1 << 16));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(ctl) {
+        if (sent++ < 20) ctl.enqueue(chunk);
+        else ctl.close();
+      },
+    });
+    const chunked = await fetch(`${srv.url}/run_code`, {
+      method: "POST",
+      body: stream,
+      headers: { authorization: `Bearer ${TOKEN}` },
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const small = new Blob([JSON.stringify({ code: "print(6 * 7)" })]).stream();
+    const fine = await fetch(`${srv.url}/run_code`, {
+      method: "POST",
+      body: small,
+      headers: { authorization: `Bearer ${TOKEN}` },
+      duplex: "half",
+    } as RequestInit);
+    expect(await fine.json()).toMatchObject({ status: "Success", run_result: { stdout: "42\n" } });
   });
 
   it("/run_code speaks SandboxFusion: statuses, return codes, whole stdout", async () => {
