@@ -104,6 +104,23 @@ describe("CodeT", () => {
     ]);
   });
 
+  it("keeps a program's state across its cases, as CodeT's one process does, and stops at a SystemExit", async () => {
+    const runs = await runCodetCases(
+      [
+        {
+          key: "T/count",
+          programs: [
+            "calls = [0]\ndef count():\n    calls[0] += 1\n    return calls[0]\n",
+            "def count():\n    raise SystemExit(0)\n",
+          ],
+          cases: ["assert count() == 1", "assert count() == 2", "assert count() == 2"],
+        },
+      ],
+      { executor },
+    );
+    expect(runs.get("T/count")).toEqual([[true, true, false], "failed: SystemExit"]);
+  });
+
   it("ranks consensus sets by cases x sqrt(solutions), counting duplicates", () => {
     const a = "A";
     const b = "B";
