@@ -5,8 +5,10 @@ Forked (cloned) by the zygote into fresh pid, mount and IPC namespaces, it first
 audit hook), then reads the solution text from its socket, loads it, and answers requests until the socket
 closes. Every value it sends is untrusted by the judge; nothing here decides a verdict.
 """
+import base64
 import builtins
 import io
+import marshal
 import os
 import sys
 import time
@@ -625,6 +627,17 @@ def _free_names(code, g):
     return {n for n in out if n not in g and n not in bi and not n.startswith("__")}
 
 
+def _marshalled(raw):
+    """The solution's code as the worker compiled it (same compile() call, same interpreter), or None."""
+    if type(raw) is not str:
+        return None
+    try:
+        code = marshal.loads(base64.b64decode(raw))
+    except (ValueError, EOFError, TypeError):
+        return None
+    return code if type(code) is types.CodeType else None
+
+
 def serve(fds, arg):
     """Entry of a solution candidate: fd 3 is the socket to the judge."""
     global _PEER
@@ -644,8 +657,10 @@ def serve(fds, arg):
     # The reference exec()s the program with exactly these globals (no __name__: it resolves to "builtins").
     g = {"unittest": unittest, "output": io.StringIO(), "locals_dict": {}}
     initial = dict(g)
+    code = _marshalled(msg.get("code"))
     try:
-        code = compile(msg["src"], "<solution>", "exec", dont_inherit=True)
+        if code is None:
+            code = compile(msg["src"], "<solution>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as e:
         peer.send({"op": "loaded", "ok": False, "invalid": True, "e": peer.exc_meta(e)})
         return

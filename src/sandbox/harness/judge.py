@@ -449,7 +449,11 @@ class Candidate:
     def _load(self, t0):
         deadline = None if self.load_timeout is None else time.monotonic() + self.load_timeout
         try:
-            self.conn.send({"op": "load", "src": self.solution, "pm": _print_mode()})
+            msg = {"op": "load", "src": self.solution, "pm": _print_mode()}
+            code = self.ctx.compiled.get(self.solution)
+            if code is not None:
+                msg["code"] = code  # the worker's compile of this text (marshal): the candidate need not compile
+            self.conn.send(msg)
             m = self._until_reply(deadline=deadline, terminal=("loaded",))
         except CandidateTimeout:
             self.load_status, self.load_error = "timeout", "solution timed out while loading"
@@ -1068,9 +1072,10 @@ class JudgeCtx:
         self.keep_spare = False  # a long-lived judge keeps one candidate ready, whatever the kind asks
         self._last_usage = None
         self._live = set()  # candidates handed out and not yet killed or reaped (killed at the end of a job)
+        self.compiled = {}  # {solution text: its code, marshalled in base64} for this job (the worker compiled it)
 
     def begin_job(self, stats):
-        self.stats, self.prespawn = stats, False
+        self.stats, self.prespawn, self.compiled = stats, False, {}
 
     def end_job(self):
         """Kill whatever candidate the job's kind left running (the spare, not handed out yet, stays)."""

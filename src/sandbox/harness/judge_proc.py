@@ -171,6 +171,8 @@ def loop(chan, job_fd, shm, kinds, zsock, calibrated, opts, cpu_limit):  # pragm
         kind = kinds[job["kind"]]
         stats = {}
         jctx.begin_job(stats)
+        if type(job.get("_code")) is str and "solution" in job:
+            jctx.compiled = {job["solution"]: job["_code"]}
         t0 = time.perf_counter()
         prepare = getattr(kind, "prepare", None)
         if prepare is not None:

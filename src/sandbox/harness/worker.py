@@ -13,9 +13,11 @@ Protocol on the original stdin/stdout:
   <- {"op": "hello", ...} once; {"op": "result", "id": N, "key": K, "verdict": ..., ...} per test;
      {"op": "done", "id": N, "stats": {...}} when the job is finished.
 """
+import base64
 import gc
 import importlib.util
 import json
+import marshal
 import os
 import re
 import select
@@ -123,20 +125,44 @@ class Cache(dict):
 
 
 _compiled = Cache(5000)
+MAX_PACKED = 1 << 20
 _stateless = Cache(5000)
 
 
-def compile_error(text):
-    """None when the solution compiles alone (checked by the worker, which never runs it), else the error."""
+def compiled(text):
+    """(None, the code marshalled in base64) when the solution compiles alone (checked by the worker, which never
+    runs it), else (the error, None). Candidates load the marshalled code instead of compiling the text again
+    (≈ 0.4 ms of each candidate's CPU): the same compile() call, made once per text here."""
     hit = _compiled.get(text)
     if hit is None:
         try:
-            compile(text, "<solution>", "exec", dont_inherit=True)
-            hit = ""
+            code = compile(text, "<solution>", "exec", dont_inherit=True)
+            packed = None if _set_constant(code) else base64.b64encode(marshal.dumps(code)).decode("ascii")
+            hit = (None, packed if packed is None or len(packed) <= MAX_PACKED else None)  # else compiled there
         except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as e:
-            hit = forkrun.describe(e)
+            hit = (forkrun.describe(e), None)
         _compiled.put(text, hit)
-    return hit or None
+    return hit
+
+
+def _set_constant(code):
+    """True when a constant of the code (nested ones included) is a frozenset (`list({"a", "b", "c"})`, `for x in
+    {…}`): marshal rebuilds it by inserting its items in iteration order, which can iterate in another order than
+    compile()'s own, so such a solution is compiled by its candidates as before (same set order, same verdict)."""
+    todo = [code.co_consts]
+    while todo:
+        for k in todo.pop():
+            t = type(k)
+            if t is frozenset:
+                return True
+            if t is tuple:
+                todo.append(k)
+            elif t is _CODE:
+                todo.append(k.co_consts)
+    return False
+
+
+_CODE = type(_set_constant.__code__)
 
 
 def stateless(text):
@@ -304,7 +330,7 @@ def handle(job, kinds, ctx, proto, judges):
         job["tests"] = [{"key": "call"}]  # Sandbox.call of a judge-side kind: one result, keyed "call"
     t0 = time.perf_counter()
     if "solution" in job:
-        why = compile_error(job["solution"])
+        why, job["_code"] = compiled(job["solution"])
         if why is not None:
             for t in job["tests"]:
                 proto.send({"op": "result", "id": jid, "key": t["key"], "verdict": "invalid", "cases": [], "ms": 0,
