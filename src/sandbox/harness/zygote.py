@@ -74,7 +74,8 @@ def main(ctl, opts):
             # build): the bounding set is inherited, and every candidate is pid 1 of its own pid namespace.
             isolation.drop_bounding_set()
             cand_opts["bounding_dropped"] = isolation.bounding_set_empty()
-            cand_opts["seccomp_built"] = (1, isolation.build_filter(own_pid=1))
+            if os.uname().machine == "x86_64":
+                cand_opts["seccomp_built"] = (1, isolation.Prepared(*isolation.build_filter(own_pid=1)))
         serve(sock, cand_opts)
     except BaseException:  # noqa: BLE001 - the worker sees the socket close and reports it
         import traceback
