@@ -138,6 +138,13 @@ describe("isolation", () => {
     expect(alone.get("alone")!.verdict, alone.get("alone")!.stderr).toBe("pass");
   });
 
+  it("leaves a candidate only its standard streams and its socket: no descriptor of the zygote or the judge", async () => {
+    // Read at load, in the candidate (the test itself runs in the judge); 4 is listdir's own descriptor.
+    const fds = "import os\nFDS = sorted(int(x) for x in os.listdir('/proc/self/fd'))\n";
+    const r = await run([ut("fds", fds, "self.assertEqual(FDS, [0, 1, 2, 3, 4])")]);
+    expect(r.get("fds")?.verdict, r.get("fds")?.stderr).toBe("pass");
+  });
+
   it("says loudly when isolation is weak, and --require-isolation makes that an error", async () => {
     await expect(Sandbox.start({ workers: 1, bwrap: false, requireIsolation: true })).rejects.toMatchObject({
       code: "E_ISOLATION",
