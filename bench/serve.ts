@@ -11,6 +11,7 @@
  * (the ratio is against its faster run, so a load change during the run cannot flatter the service).
  *   npm run bench:serve -- [--tasks 40] [--requests 128] [--workers 2] [--clients 64] [--cases 400]
  *                          [--run-code-clients 16] [--run-code-warmup 64] [--parts exec,score,run-code]
+ *                          [--breakdown (CPU per case by process, run-code part)]
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -22,6 +23,7 @@ import { parseArgs, promisify } from "node:util";
 import { loadBenchmark } from "../src/problems/evalplus.js";
 import { Sandbox } from "../src/sandbox/index.js";
 import { startServer } from "../src/serve/index.js";
+import { type CpuSnapshot, cpuPerCase, cpuSnapshot } from "./serve-cpu.js";
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +35,8 @@ const { values } = parseArgs({
     cases: { type: "string", default: "400" },
     /** /run_code requests sent (not timed) before the timed run. */
     "run-code-warmup": { type: "string", default: "64" },
+    /** CPU per case by process for /run_code and the plain server (bench/serve-cpu.ts). */
+    breakdown: { type: "boolean", default: false },
     /** Which of the three to run (quick checks of one): exec,score,run-code. */
     parts: { type: "string", default: "exec,score,run-code" },
   },
@@ -213,13 +217,22 @@ if (PARTS.has("run-code")) {
   await new Promise<void>((r) => plain.listen(0, "127.0.0.1", r));
   const plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
   const expected: string[] = [];
-  const viaPlain = () =>
-    drive(cases.length, RC_CLIENTS, async (i) => {
-      const r = await post(plainUrl, JSON.stringify(cases[i]));
-      expected[i] = (JSON.parse(r.body) as { stdout: string }).stdout;
-      return r.status;
-    });
-  const plainFirst = await viaPlain();
+  const cpu: string[] = [];
+  const measured = async <T>(name: string, plainSide: boolean, run: () => Promise<T>): Promise<T> => {
+    const a: CpuSnapshot | undefined = values.breakdown ? cpuSnapshot(sb.stats) : undefined;
+    const out = await run();
+    if (a) cpu.push(`    ${name}: ${cpuPerCase(a, cpuSnapshot(sb.stats), cases.length, plainSide)}`);
+    return out;
+  };
+  const viaPlain = (name: string) =>
+    measured(name, true, () =>
+      drive(cases.length, RC_CLIENTS, async (i) => {
+        const r = await post(plainUrl, JSON.stringify(cases[i]));
+        expected[i] = (JSON.parse(r.body) as { stdout: string }).stdout;
+        return r.status;
+      }),
+    );
+  const plainFirst = await viaPlain("plain, first");
   let wrong = 0;
   let differ = 0;
   const runCode = (i: number) =>
@@ -227,15 +240,17 @@ if (PARTS.has("run-code")) {
   // A server runs for hours: its handlers are measured compiled, not interpreted (the plain server's own code
   // is a spawn; its cost is the interpreter's start, the same cold or warm). The warm-up is not counted.
   await drive(RC_WARMUP, RC_CLIENTS, async (i) => (await runCode(i % cases.length)).status);
-  const viaServe = await drive(cases.length, RC_CLIENTS, async (i) => {
-    const r = await runCode(i);
-    const b = JSON.parse(r.body) as { status?: string; run_result?: { stdout?: string } };
-    if (b.status !== "Success") wrong++;
-    if (b.run_result?.stdout !== expected[i]) differ++;
-    return r.status;
-  });
+  const viaServe = await measured("/run_code", false, () =>
+    drive(cases.length, RC_CLIENTS, async (i) => {
+      const r = await runCode(i);
+      const b = JSON.parse(r.body) as { status?: string; run_result?: { stdout?: string } };
+      if (b.status !== "Success") wrong++;
+      if (b.run_result?.stdout !== expected[i]) differ++;
+      return r.status;
+    }),
+  );
   const serveLoad = load();
-  const plainLast = await viaPlain();
+  const plainLast = await viaPlain("plain, last");
   const rate = (d: { secs: number }) => cases.length / d.secs;
   const plainRate = Math.max(rate(plainFirst), rate(plainLast));
   const serveRate = rate(viaServe);
@@ -250,6 +265,10 @@ if (PARTS.has("run-code")) {
     `  /run_code x${RC_CLIENTS}       ${serveRate.toFixed(1)} cases/s, p50 ${viaServe.p50.toFixed(0)} ms, p99 ${viaServe.p99.toFixed(0)} ms, 429 ${viaServe.c429}, 5xx ${viaServe.c5xx}, not Success ${wrong}, stdout differs ${differ}, load ${serveLoad} (after all: ${load()})`,
   );
   console.log(`  ratio /run_code / plain (faster run): ${(serveRate / plainRate).toFixed(2)}x (goal >= 10)`);
+  if (cpu.length > 0)
+    console.log(
+      `  CPU per case (load-proof; both sides share the cores with the clients):\n${cpu.join("\n")}`,
+    );
   plain.close();
 }
 agent.destroy();
