@@ -8,8 +8,9 @@ Exception; a BaseException that is not an Exception (SystemExit) ends the whole 
 every case sees the program's state as the cases before it left it (one process). Here the program loads in
 one candidate that serves all of its cases, so its state carries over the same way; each case runs in the
 judge against the program's names (proxies), under the harness's alarm. A case that times out costs its
-candidate (killed mid-call): the cases after it get a fresh one with the program reloaded, and the time that
-takes is not charged to the program's budget (the reference's process never pays it). The packed program is
+candidate (killed mid-call): the cases after it get a fresh one with the program reloaded; neither that reload
+nor the judge's lateness past the case's limit is charged to the program's budget (the reference's process,
+interrupted by its own alarm, pays exactly the limit). The packed program is
 still compiled whole, so a case that does not compile fails every program, as in CodeT.
 """
 import time
@@ -69,15 +70,25 @@ class _Run:
         judge.reset_pair()
         c0 = (cand.cpu_seconds() or 0.0) if o["cpu"] else 0.0
         self.clock.start()
+        armed = None
         try:
             if o["cpu"]:
                 arm_alarm(o["timeout"], cpu=self.clock.cpu_of(cand, c0), wall_s=min(o["timeout"] * o["wall_factor"], left))
             else:
-                arm_alarm(min(o["timeout"], left))
+                armed = min(o["timeout"], left)
+                arm_alarm(armed)
             exec(code, self.ns)  # noqa: S102 - the case, in the judge
             disarm_alarm()
             ok = True
-        except (TimeoutException, judge.CandidateCrash, judge.CandidateTimeout, judge.Unsupported, Exception):
+        except TimeoutException:
+            disarm_alarm()
+            ok = False
+            if armed is not None and armed >= o["timeout"]:
+                # The reference's alarm interrupts its own process at once, so a case that times out costs it its
+                # limit; here the judge wakes later (the looping candidate may hold the core) and kills the
+                # candidate: that lateness is not charged to the budget either.
+                self.end += max(0.0, self.clock.wall() - armed)
+        except (judge.CandidateCrash, judge.CandidateTimeout, judge.Unsupported, Exception):
             disarm_alarm()
             ok = False
         except BaseException as e:  # noqa: BLE001 - SystemExit and the like escape CodeT's check() too
