@@ -64,6 +64,15 @@ describe("operations", () => {
     expect(next.status).toBe(200);
   });
 
+  it("answers 504 at a request's deadline and stops spending on it", async () => {
+    const before = await pairsDone(srv.url);
+    const r = await post(srv.url, "/v1/score", { ...slow(10, 0.5), deadline_ms: 700 });
+    expect(r.status).toBe(504);
+    expect(await r.json()).toEqual({ error: "deadline exceeded" });
+    await until(() => srv.queuedPairs === 0);
+    expect((await pairsDone(srv.url)) - before).toBeLessThan(10);
+  });
+
   it("survives a SIGKILLed sandbox worker mid-request: the pairs are retried, no 500", async () => {
     const res = post(srv.url, "/v1/score", slow(8, 0.2));
     await until(() => srv.queuedPairs > 0);
