@@ -1069,6 +1069,7 @@ class JudgeCtx:
         self._pending = {}
         self._stash = {}
         self._ahead = set()  # request ids of candidates asked for ahead by a kind (spawn_ahead)
+        self._kept = set()  # those of them that outlive their job (spawn_ahead(keep=True))
         self.keep_spare = False  # a long-lived judge keeps one candidate ready, whatever the kind asks
         self._last_usage = None
         self._live = set()  # candidates handed out and not yet killed or reaped (killed at the end of a job)
@@ -1086,7 +1087,7 @@ class JudgeCtx:
                 pass
             self._reap.append(pid)
         self._live.clear()
-        for rid in list(self._ahead):  # asked for ahead and never taken (a judge per job swept them)
+        for rid in list(self._ahead - self._kept):  # asked for ahead and never taken (a judge per job swept them)
             self._ahead.discard(rid)
             try:
                 rep = self._reply(rid)
@@ -1130,12 +1131,16 @@ class JudgeCtx:
         self._spare = (rid, self._pending.pop(rid), arg)
         return got
 
-    def spawn_ahead(self, entry, arg, fds=None):
+    def spawn_ahead(self, entry, arg, fds=None, keep=False):
         """Ask the zygote for a candidate now and take it later with `take(ticket)`, so its clone and clean-room
         setup overlap the judge's other work (the program kind asks for the next case's candidate while the
-        current one runs). The descriptors in `fds` are passed at once; the caller may close its copies."""
+        current one runs). The descriptors in `fds` are passed at once; the caller may close its copies.
+        `keep`: the candidate outlives the job, as the solution spare does (untouched until taken; killed with
+        the judge's candidates when the judge retires or dies), so the next job's first run finds it ready."""
         rid = self._request_spawn(entry, arg, fds)
         self._ahead.add(rid)
+        if keep:
+            self._kept.add(rid)
         return rid, self._pending.pop(rid)
 
     def take(self, ticket):
@@ -1146,6 +1151,7 @@ class JudgeCtx:
             return got
         finally:
             self._ahead.discard(ticket[0])
+            self._kept.discard(ticket[0])
 
     def _pin(self, got):
         if self.cpu is not None:

@@ -54,7 +54,7 @@ def _ask(ctx):
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     try:
-        ticket = ctx.spawn_ahead("program", {}, {0: in_fd, 1: out_w, 2: err_w})
+        ticket = ctx.spawn_ahead("program", {}, {0: in_fd, 1: out_w, 2: err_w}, keep=True)
     except BaseException:
         for fd in (in_fd, out_r, err_r):
             os.close(fd)
@@ -70,8 +70,9 @@ def run(ctx, src, stdin="", timeout_s=2.0, memory_mb=None, files=None, out_cap=O
     """Run one program in a fresh candidate. Returns {status: ok|error|timeout|memory|crash, exit_code, signal,
     stdout, stderr, truncated, stderr_truncated, time_ms, cpu_ms, max_rss_kb}, and with `fetch` (relative
     paths) `files`: {path: base64} of those the program left in its cwd (missing ones are left out).
-    `ahead`: another run follows in this judge, so its candidate is asked for now and starts (clone, clean
-    room) while this program runs. Every run still gets a candidate no program has touched."""
+    `ahead`: the next run's candidate is asked for now and starts (clone, clean room) while this program runs;
+    it outlives the job, so the next job's first run finds it ready too (jobs of concurrent /run_code requests
+    are often one case long). Every run still gets a candidate no program has touched."""
     global _spare
     t0 = time.monotonic()
     spare, _spare = _spare, None

@@ -41,14 +41,15 @@ def run(job, ctx):
     kws = [_options(item) for item in items]
     failed = set()
     tests = job["tests"]
-    for n, t in enumerate(tests):
+    for t in tests:
         b = int(t.get("item", 0))
         item, kw = items[b], kws[b]
         if b in failed and item.get("stop_at_first_failure"):
             ctx.emit({"key": t["key"], "verdict": "fail", "cases": [], "ms": 0, "skipped": True})
             continue
-        # The next case's candidate is cloned and set up while this one runs (never reused: one per case).
-        res = ctx.run_program(item["program"], t.get("stdin", ""), ahead=n + 1 < len(tests), **kw)
+        # The next case's candidate is cloned and set up while this one runs (never reused: one per case), the
+        # last case's for the next job.
+        res = ctx.run_program(item["program"], t.get("stdin", ""), ahead=True, **kw)
         verdict = _VERDICT[res["status"]]
         want = t.get("expected")
         if verdict == "pass" and want is not None:
