@@ -139,6 +139,21 @@ describe("verdicts", () => {
     expect(r.get("future")!.verdict).toBe("invalid");
   });
 
+  it("loads a solution as its own compile would: a compile-time SyntaxWarning still reaches the pair's stderr", async () => {
+    // The worker ships its compile of the solution (marshalled) to candidates, except when that compile warned
+    // (the candidate compiles again and prints it) or holds a frozenset constant (see determinism.test.ts).
+    const warns = "def f(a):\n    return a is 1\n";
+    const plain = "def f(a):\n    return a == 1\n";
+    const r = await run([
+      ut("warns", warns, "self.assertTrue(f(1))"),
+      ut("plain", plain, "self.assertTrue(f(1))"),
+    ]);
+    expect(r.get("warns")?.verdict).toBe("pass");
+    expect(r.get("warns")?.stderr).toContain('<solution>:2: SyntaxWarning: "is" with a literal');
+    expect(r.get("plain")?.verdict).toBe("pass");
+    expect(r.get("plain")?.stderr ?? "").toBe("");
+  });
+
   it("dedupes identical pairs but answers every id", async () => {
     const pairs = Array.from({ length: 5 }, (_, i) => ut(`dup${i}`, ADD, "self.assertEqual(add(1, 2), 3)"));
     const r = await run(pairs);

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -136,8 +137,11 @@ def compiled(text):
     hit = _compiled.get(text)
     if hit is None:
         try:
-            code = compile(text, "<solution>", "exec", dont_inherit=True)
-            packed = None if _set_constant(code) else base64.b64encode(marshal.dumps(code)).decode("ascii")
+            with warnings.catch_warnings(record=True) as warned:  # what the candidate's own compile would print
+                code = compile(text, "<solution>", "exec", dont_inherit=True)
+            # A solution whose compile warns (SyntaxWarning: `x is 1`) is compiled by its candidates as before, so
+            # the warning still reaches the pair's stderr.
+            packed = None if warned or _set_constant(code) else base64.b64encode(marshal.dumps(code)).decode("ascii")
             hit = (None, packed if packed is None or len(packed) <= MAX_PACKED else None)  # else compiled there
         except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as e:
             hit = (forkrun.describe(e), None)
