@@ -27,4 +27,18 @@ OPS = {
     "lcb_check": lcb_check,
 }
 
-__all__ = ["OPS", "codet_cases", "lcb_check", "program_check"]
+
+def run_call(job, ctx, ops, kind):
+    """A label kind's entry (`labels`, `label_evalplus`): `job["call"]["op"]` names the operation, whose
+    result (or the error that stopped it) is the job's one record, as `Sandbox.call` expects."""
+    call = job.get("call") or {}
+    op = ops.get(call.get("op"))
+    try:
+        if op is None:
+            raise ValueError(f"unknown {kind} op {call.get('op')!r}")
+        ctx.emit({"key": "call", "ok": True, "result": op(call, ctx)})
+    except Exception as e:  # noqa: BLE001 - the job's failure is its result
+        ctx.emit({"key": "call", "ok": False, "error": f"{type(e).__name__}: {e}"[:2000]})
+
+
+__all__ = ["OPS", "codet_cases", "lcb_check", "program_check", "run_call"]

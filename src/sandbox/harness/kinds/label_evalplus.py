@@ -37,6 +37,7 @@ import time
 
 import judge
 import static_check
+import coderm_labels
 from coderm_labels import evalplus_rules as rules
 
 JUDGE_SIDE = True
@@ -571,11 +572,4 @@ OPS = {"evalplus_expected": lambda call, ctx: evalplus_expected(call), "evalplus
 
 
 def run(job, ctx):
-    call = job.get("call") or {}
-    op = OPS.get(call.get("op"))
-    try:
-        if op is None:
-            raise ValueError(f"unknown label_evalplus op {call.get('op')!r}")
-        ctx.emit({"key": "call", "ok": True, "result": op(call, ctx)})
-    except Exception as e:  # noqa: BLE001 - the job's failure is its result
-        ctx.emit({"key": "call", "ok": False, "error": f"{type(e).__name__}: {e}"[:2000]})
+    coderm_labels.run_call(job, ctx, OPS, "label_evalplus")

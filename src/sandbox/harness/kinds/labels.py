@@ -10,11 +10,4 @@ OPS = coderm_labels.OPS
 
 
 def run(job, ctx):
-    call = job.get("call") or {}
-    op = OPS.get(call.get("op"))
-    try:
-        if op is None:
-            raise ValueError(f"unknown labels op {call.get('op')!r}")
-        ctx.emit({"key": "call", "ok": True, "result": op(call, ctx)})
-    except Exception as e:  # noqa: BLE001 - the job's failure is its result
-        ctx.emit({"key": "call", "ok": False, "error": f"{type(e).__name__}: {e}"[:2000]})
+    coderm_labels.run_call(job, ctx, OPS, "labels")
