@@ -37,6 +37,18 @@ ITER_CAP = 1_000_000
 _MISS = object()  # items a remote generator may yield to one consumer
 
 
+def reference_verdict(r, on_error, on_ok="pass"):
+    """The verdict of a `JudgeCtx.reference` run (forgeable: the candidate reported it): `on_error` when an
+    exception ended the program, `on_ok` when it ran to the end."""
+    if r.get("killed") or r.get("timeout"):
+        return "timeout"
+    if r.get("crashed"):
+        return "crash"
+    if r.get("invalid"):
+        return "invalid"
+    return on_error if "error" in r else on_ok
+
+
 class Unsupported(BaseException):
     """Something the split cannot carry (the pair's verdict becomes `unsupported: <reason>`)."""
 

@@ -164,16 +164,7 @@ def run_reference(job, ctx, budget, early):
         t0 = time.perf_counter()
         for i, text in enumerate(_cases(t)):
             r = ctx.reference(job["solution"] + "\n" + text + "\n", budget, "assert", hard_timeout=2 * budget + 0.5)
-            if r.get("killed") or r.get("timeout"):
-                v = "timeout"
-            elif r.get("crashed"):
-                v = "crash"
-            elif r.get("invalid"):
-                v = "invalid"
-            elif "error" in r:
-                v = "fail" if r.get("etype") == "AssertionError" else "error"
-            else:
-                v = "pass"
+            v = judge.reference_verdict(r, "fail" if r.get("etype") == "AssertionError" else "error")
             cases.append([f"case_{i}", v])
             if early and v != "pass":
                 break

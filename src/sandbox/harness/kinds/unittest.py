@@ -340,16 +340,8 @@ def run_reference(job, ctx, pending, budget):
             program += RUNNER_LINES.format(cls=p["cls"])
         r = ctx.reference(program, budget, "unittest", hard_timeout=2 * budget + 0.5)
         ms = (time.perf_counter() - t0) * 1000
-        if r.get("killed") or r.get("timeout"):
-            v = "timeout"
-        elif r.get("crashed"):
-            v = "crash"
-        elif r.get("invalid"):
-            v = "invalid"
-        elif "error" in r:
-            v = "fail"  # the reference counts an exception escaping the program as a failure
-        else:
-            v = "pass" if r.get("passed") is True else "fail"
+        # The reference counts an exception escaping the program as a failure.
+        v = judge.reference_verdict(r, "fail", "pass" if r.get("passed") is True else "fail")
         note = "reference verdict (forgeable: reported by the candidate itself)"
         if r.get("error"):
             note += f"\n{r.get('etype')}: {r['error']}"
