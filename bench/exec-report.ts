@@ -28,7 +28,11 @@ export async function settle(cores: number, maxSec = 180): Promise<number> {
 }
 
 /** The reference executor as a whole process (its interpreter start and pool counted), on `workers` workers. */
-export function runReference(programs: { id: string; code: string }[], workers: number) {
+export function runReference(
+  programs: { id: string; code: string }[],
+  workers: number,
+  env: NodeJS.ProcessEnv = process.env,
+) {
   const dir = mkdtempSync(join(tmpdir(), "coderm-bench-exec-"));
   try {
     writeFileSync(join(dir, "in.jsonl"), programs.map((p) => JSON.stringify(p)).join("\n"));
@@ -45,7 +49,7 @@ export function runReference(programs: { id: string; code: string }[], workers: 
         "--mp_num",
         String(workers),
       ],
-      { stdio: ["ignore", "ignore", "inherit"] },
+      { stdio: ["ignore", "ignore", "inherit"], env },
     );
     const sec = (performance.now() - t0) / 1000;
     const out = new Map<string, RefResult>();
@@ -62,19 +66,28 @@ export function runReference(programs: { id: string; code: string }[], workers: 
 
 export interface Disagreement {
   id: string;
-  kind: "borderline" | "unsupported" | "reference-flaky" | "other";
+  kind: "borderline" | "unsupported" | "reference-flaky" | "hash-seed" | "other";
   line: string;
 }
 
 /** Every pair where coderm and the reference's first run differ, with its likely cause. */
 export async function explain(
   pairs: PairInput[],
+  programs: { id: string; code: string }[],
   ref1: Map<string, RefResult>,
   ref2: Map<string, RefResult>,
   ours: Map<string, PairOutcome>,
 ): Promise<Disagreement[]> {
   const differ = pairs.filter((p) => (ref1.get(p.id)?.result === "pass") !== ours.get(p.id)?.passed);
   if (differ.length === 0) return [];
+  // coderm fixes PYTHONHASHSEED=0 (reproducible verdicts); the reference inherits a random seed, so set and
+  // dict-of-str order, e.g. list(set(words)), can pass there and fail here. The reference rerun with seed 0 says.
+  const ids = new Set(differ.map((p) => p.id));
+  const seeded = runReference(
+    programs.filter((p) => ids.has(p.id)),
+    1,
+    { ...process.env, PYTHONHASHSEED: "0" },
+  ).out;
   // A fresh candidate per pair: a verdict that changes here would be state leaking between tests (a bug).
   const parity = new Map<string, PairOutcome>();
   const pb = await Sandbox.start({ workers: 1, parity: true, details: true });
@@ -90,7 +103,13 @@ export async function explain(
       return {
         id: p.id,
         kind: "reference-flaky",
-        line: `${head} — the reference's two runs disagree (timing)`,
+        line: `${head} — the reference's two runs disagree (timing or hash seed)`,
+      };
+    if ((seeded.get(p.id)?.result === "pass") === o.passed)
+      return {
+        id: p.id,
+        kind: "hash-seed",
+        line: `${head} — hash order: the reference with PYTHONHASHSEED=0 (coderm's fixed seed) gives coderm's verdict`,
       };
     if (r.details.ms > BORDER_MS || o.verdict === "timeout" || (o.duration_ms ?? 0) > BORDER_MS)
       return {
@@ -120,14 +139,15 @@ export function summarize(pairs: PairInput[], ours: Map<string, PairOutcome>, di
   for (const o of ours.values()) counts.set(o.verdict, (counts.get(o.verdict) ?? 0) + 1);
   const n = pairs.length;
   const borderline = dis.filter((d) => d.kind === "borderline" || d.kind === "reference-flaky").length;
+  const seed = dis.filter((d) => d.kind === "hash-seed").length;
   const unsupported = dis.filter((d) => d.kind === "unsupported").length;
-  const rest = dis.length - borderline - unsupported;
+  const rest = dis.length - borderline - unsupported - seed;
   const pct = (x: number) => `${((100 * x) / n).toFixed(2)}%`;
   return {
     counts: [...counts].map(([v, c]) => `${v} ${c}`).join(", "),
     borderline,
-    agreement: `${n - dis.length}/${n} (${pct(n - dis.length)}); outside ${borderline} borderline and ${unsupported} unsupported: ${n - rest}/${n} (${pct(n - rest)})`,
-    agreementPct: `${pct(n - dis.length)} (${pct(n - rest)} outside timing/unsupported)`,
+    agreement: `${n - dis.length}/${n} (${pct(n - dis.length)}); outside ${borderline} borderline, ${seed} hash-seed and ${unsupported} unsupported: ${n - rest}/${n} (${pct(n - rest)})`,
+    agreementPct: `${pct(n - dis.length)} (${pct(n - rest)} outside timing/hash seed/unsupported)`,
   };
 }
 

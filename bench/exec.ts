@@ -122,7 +122,7 @@ for (const shape of shapes) {
   );
   const refSec = Math.min(ref1.sec, ref2.sec);
   const ratio = refSec / oursSec;
-  const dis: Disagreement[] = await explain(pairs, ref1.out, ref2.out, ours);
+  const dis: Disagreement[] = await explain(pairs, programs, ref1.out, ref2.out, ours);
   const s = summarize(pairs, ours, dis);
   const goal = shape.goal ? ` (goal ≥ ${shape.goal}×${ratio >= shape.goal ? ", met" : ", NOT met"})` : "";
   // The load after includes this shape's own workers (about one per core); what else ran shows in the load
