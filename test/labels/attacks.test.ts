@@ -15,8 +15,8 @@ import {
   labelLiveCodeBench,
   runCodetCases,
 } from "../../src/evaluate/labels/index.js";
-import type { Problem } from "../../src/records.js";
 import { Sandbox } from "../../src/sandbox/index.js";
+import { lcbProblem } from "./fixtures.js";
 
 const SECRET = "SECRET-7f3a91c2";
 let executor: LabelExecutor;
@@ -164,29 +164,13 @@ describe("CodeT cases", () => {
   });
 });
 
-function lcbProblem(task_id: string, input: string, output: string, func_name?: string): Problem {
-  const testtype = func_name ? "functional" : "stdin";
-  return {
-    task_id,
-    prompt: "",
-    entry_point: func_name ?? "",
-    livecodebench: {
-      question_title: task_id,
-      platform: func_name ? "leetcode" : "atcoder",
-      contest_id: "c1",
-      contest_date: "2024-01-01T00:00:00",
-      starter_code: "",
-      difficulty: "easy",
-      public_test_cases: [{ input, output, testtype }],
-      private_test_cases: [],
-      metadata: func_name ? { func_name } : {},
-    },
-  };
-}
-
 describe("LiveCodeBench", () => {
   it("functional: labels every attack incorrect", async () => {
-    const p = lcbProblem("lc/secret", "1", JSON.stringify(SECRET), "f");
+    const p = lcbProblem(
+      "lc/secret",
+      [{ input: "1", output: JSON.stringify(SECRET), testtype: "functional" }],
+      "f",
+    );
     const asClass = (m: string) => `${m}\nclass Solution:\n    def f(self, x):\n        return f()\n`;
     const programs = [RIGHT, WRONG, ...attacks()].map(asClass);
     const ls = await labelLiveCodeBench(
@@ -199,7 +183,7 @@ describe("LiveCodeBench", () => {
   });
 
   it("stdin: labels every attack incorrect", async () => {
-    const p = lcbProblem("ac/secret", "x\n", `${SECRET}\n`);
+    const p = lcbProblem("ac/secret", [{ input: "x\n", output: `${SECRET}\n`, testtype: "stdin" }]);
     // Each attack's f() answers; the program prints it (the stdin kind compares stdout).
     const asProgram = (m: string) => `${m}\ninput()\nprint(f())\n`;
     const extra = [

@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { LiveCodeBenchTest, Problem } from "../../src/records.js";
 
 const line = (fields: Record<string, string>): string =>
   `{${Object.entries(fields)
@@ -200,4 +201,24 @@ export function writeFixture(lines: string[]): string {
   const file = join(dir, "data.jsonl");
   writeFileSync(file, `${lines.join("\n")}\n`);
   return file;
+}
+
+/** A LiveCodeBench task (functional with `func_name`, else stdin): the first test public, the rest private. */
+export function lcbProblem(task_id: string, tests: LiveCodeBenchTest[], func_name?: string): Problem {
+  return {
+    task_id,
+    prompt: "",
+    entry_point: func_name ?? "",
+    livecodebench: {
+      question_title: task_id,
+      platform: func_name ? "leetcode" : "atcoder",
+      contest_id: "c1",
+      contest_date: "2024-01-01T00:00:00",
+      starter_code: "",
+      difficulty: "easy",
+      public_test_cases: tests.slice(0, 1),
+      private_test_cases: tests.slice(1),
+      metadata: func_name ? { func_name } : {},
+    },
+  };
 }

@@ -1,8 +1,8 @@
 /** LiveCodeBench labels on small fixtures: functional (LeetCode `Solution`) and stdin/stdout rules. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LabelExecutor, labelLiveCodeBench } from "../../src/evaluate/labels/index.js";
-import type { LiveCodeBenchTest, Problem } from "../../src/records.js";
 import { Sandbox } from "../../src/sandbox/index.js";
+import { lcbProblem } from "./fixtures.js";
 
 let executor: LabelExecutor;
 beforeAll(async () => {
@@ -12,26 +12,7 @@ afterAll(async () => {
   await executor.close();
 });
 
-function problem(task_id: string, tests: LiveCodeBenchTest[], func_name?: string): Problem {
-  return {
-    task_id,
-    prompt: "",
-    entry_point: func_name ?? "",
-    livecodebench: {
-      question_title: task_id,
-      platform: func_name ? "leetcode" : "atcoder",
-      contest_id: "c1",
-      contest_date: "2024-01-01T00:00:00",
-      starter_code: "",
-      difficulty: "easy",
-      public_test_cases: tests.slice(0, 1),
-      private_test_cases: tests.slice(1),
-      metadata: func_name ? { func_name } : {},
-    },
-  };
-}
-
-const functional = problem(
+const functional = lcbProblem(
   "lc/add",
   [
     { input: "[1, 2]\n3", output: "[1, 2, 3]", testtype: "functional" },
@@ -39,7 +20,7 @@ const functional = problem(
   ],
   "append",
 );
-const stdio = problem("ac/double", [
+const stdio = lcbProblem("ac/double", [
   { input: "2\n", output: "4\nok\n", testtype: "stdin" },
   { input: "5\n", output: "10\nok", testtype: "stdin" },
 ]);
