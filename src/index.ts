@@ -1,6 +1,6 @@
 /**
  * The public API of coderm: the names a user needs to run the loop, or one stage of it, from TypeScript.
- * Every name is written out (no `export *`) so this file is the whole contract; anything else in `src/` is
+ * Every name is written out (no star re-exports) so this file is the whole contract; anything else in `src/` is
  * internal and may change. `test/api.test.ts` imports every name listed here.
  *
  * @example

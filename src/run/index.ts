@@ -24,5 +24,6 @@ export {
   type StageOutcome,
 } from "./pipeline.js";
 export { RUN_FILES, type RunHooks, type RunOutput, run } from "./run.js";
-export { RUN_STAGES, type RunState } from "./stages.js";
+export type { RunState } from "./run-state.js";
+export { RUN_STAGES } from "./stages.js";
 export { type SuiteTestGeneratorOptions, suiteTestGenerator } from "./suite-tests.js";

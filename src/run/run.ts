@@ -19,7 +19,8 @@ import type { RunConfig } from "./config.js";
 import { Ledger } from "./ledger.js";
 import { lockRunDir } from "./lock.js";
 import { type PipelineEvent, runStages } from "./pipeline.js";
-import { RUN_FILES, RUN_STAGES, type RunState, type SharedSandbox } from "./stages.js";
+import { RUN_FILES, type RunState, type SharedSandbox } from "./run-state.js";
+import { RUN_STAGES } from "./stages.js";
 
 export { RUN_FILES };
 

@@ -12,15 +12,10 @@ import {
   isBenchmarkName,
   resolveProblems,
 } from "../benchmarks/index.js";
-import { requireKnownTasks } from "../cross-checks.js";
 import { labelSamples } from "../evaluate/label-samples.js";
 import type { LabelExecutor } from "../evaluate/labels/index.js";
 import { evaluate } from "../evaluate/summary.js";
-import type { EvalSummary } from "../evaluate/summary-types.js";
-import { type CodetData, loadCodetData } from "../extract/codet-data.js";
-import { embeddedSolutions, readSolutionsFile, readTestsFile } from "../extract/sample-files.js";
 import { readJsonl, writeJsonl } from "../io/jsonl.js";
-import { withModelEnv } from "../llm/index.js";
 import {
   indexSamples,
   keepColumns,
@@ -29,96 +24,19 @@ import {
   planPairs,
   readDoneResults,
   runPairs,
-  type TaskSamples,
   validTests,
 } from "../matrix/pairs.js";
 import type { PassMatrices } from "../matrix/pass-matrix.js";
 import { writePassMatrices } from "../matrix/results-io.js";
-import { buildPrompts } from "../prompts/index.js";
-import {
-  type Label,
-  LabelSchema,
-  type PairResult,
-  type Problem,
-  ProblemSchema,
-  type SolutionSample,
-  SolutionSampleSchema,
-  type UnitTestSample,
-  UnitTestSampleSchema,
-} from "../records.js";
-import type { PairExecutor, Sandbox } from "../sandbox/index.js";
+import { LabelSchema, type Problem, ProblemSchema } from "../records.js";
+import type { PairExecutor } from "../sandbox/index.js";
 import { allocateTests } from "../scaling/budget.js";
-import { describeChoice, type Selected } from "../select/rank.js";
+import { describeChoice } from "../select/rank.js";
 import { select } from "../select/strategies.js";
-import { ResponseCache, type Store } from "../store/index.js";
 import type { RunConfig } from "./config.js";
-import { generateSamples } from "./generate.js";
 import type { Stage, StageContext, StageOutcome } from "./pipeline.js";
-
-export const RUN_FILES = {
-  config: "config.json",
-  problems: "problems.jsonl",
-  solutions: "solutions.jsonl",
-  tests: "tests.jsonl",
-  results: "results.jsonl",
-  matrix: "matrix.jsonl",
-  selected: "selected.jsonl",
-  labels: "labels.jsonl",
-  summary: "summary.json",
-  reportMd: "report.md",
-  reportHtml: "report.html",
-  store: "store.sqlite",
-} as const;
-
-/** One sandbox per run, started when a stage first needs it, shared by execute and label. */
-export interface SharedSandbox {
-  get(ctx: StageContext): Promise<Sandbox>;
-  /** What executes pairs: the same sandbox, or the run's `pairExecutor` (e.g. workers behind a queue). */
-  pairs(ctx: StageContext): Promise<PairExecutor>;
-  /** Where the sandbox's (done, total) counts go now. */
-  onProgress: ((done: number, total: number) => void) | undefined;
-}
-
-export interface RunState {
-  config: RunConfig;
-  store: Store;
-  sandbox: SharedSandbox;
-  /** The resolved benchmark (undefined for a plain Problem file without a known benchmark). */
-  benchmark?: BenchmarkDef;
-  /** The file problems were read from (keys the expected-output cache). */
-  problemsFile?: string;
-  codet?: CodetData;
-  problems: Problem[];
-  solutions: SolutionSample[];
-  tests: UnitTestSample[];
-  samples: TaskSamples;
-  results: PairResult[];
-  /** Test ids each problem may use: every valid one, or its share of the budget. */
-  allowed: Map<string, number[]>;
-  matrices: PassMatrices;
-  selected: Selected[];
-  labels: Label[];
-  notes: string[];
-  summary?: EvalSummary;
-}
-
-const tasksOf = (s: RunState) => s.problems.map((p) => p.task_id);
-
-/**
- * A replayed file's tasks must be problems of the benchmark (all of it, not only the first --limit):
- * a file from another benchmark, or with renamed tasks, would otherwise drop out of the run unseen.
- */
-async function requireBenchmarkTasks(s: RunState, records: { task_id: string }[], file: string) {
-  const all = s.config.limit
-    ? (await resolveProblems(s.config.benchmark, { strict: true })).problems
-    : s.problems;
-  requireKnownTasks(records, new Set(all.map((p) => p.task_id)), file, s.config.benchmark);
-}
-
-async function codetData(s: RunState): Promise<CodetData> {
-  s.codet ??= await loadCodetData(s.config.codet as string, { testSamples: s.config.m });
-  return s.codet;
-}
+import { codetData, RUN_FILES, type RunState, tasksOf } from "./run-state.js";
+import { solutions, tests } from "./stages-samples.js";
 
 /** The benchmark the problems belong to: CodeT replays are HumanEval; else by name or by the problems. */
 function benchmarkOf(config: RunConfig, problems: readonly Problem[]): BenchmarkDef | undefined {
@@ -150,122 +68,6 @@ const problems: Stage<RunState> = {
     await writeJsonl(ctx.path(RUN_FILES.problems), s.problems, { atomic: true });
     ctx.note(`${s.problems.length} problems`);
     return { info: { problems: s.problems.length, ...(s.problemsFile ? { source: s.problemsFile } : {}) } };
-  },
-};
-
-/** Keep a generated or replayed stage's samples of these problems and of the first `limit` indexes. */
-async function finishSamples<T extends { task_id: string; index: number }>(
-  s: RunState,
-  ctx: StageContext,
-  file: string,
-  samples: T[],
-  keep: (x: T) => boolean,
-  failures: number,
-  what: string,
-): Promise<{ kept: T[]; outcome: StageOutcome }> {
-  const tasks = new Set(tasksOf(s));
-  const kept = samples.filter((x) => tasks.has(x.task_id) && keep(x));
-  await writeJsonl(ctx.path(file), kept, { atomic: true });
-  if (failures > 0) {
-    ctx.note(`${failures} ${what} samples failed after retries; rerun to ask for them again`);
-    return { kept, outcome: { complete: false, info: { failed: failures } } };
-  }
-  return { kept, outcome: { info: { [what]: kept.length } } };
-}
-
-const solutions: Stage<RunState> = {
-  name: "solutions",
-  after: ["problems"],
-  settings: (s) => ({
-    n: s.config.n,
-    policy: withModelEnv("policy", s.config.policy),
-    codet: s.config.codet,
-  }),
-  files: [RUN_FILES.solutions],
-  async load(s, ctx) {
-    const file = ctx.path(RUN_FILES.solutions);
-    s.solutions = (await readJsonl(file, SolutionSampleSchema, { strict: true })).records;
-  },
-  async compute(s, ctx) {
-    let got: SolutionSample[];
-    let failed = 0;
-    if (s.config.codet) got = (await codetData(s)).solutions;
-    else if (s.config.policy.replay) {
-      got = (await readSolutionsFile(s.config.policy.replay, { problems: s.problems })).records;
-      await requireBenchmarkTasks(s, got, s.config.policy.replay);
-    } else {
-      const g = await generateSamples({
-        role: "policy",
-        prompts: buildPrompts(s.problems, "policy", s.benchmark?.prompts),
-        n: s.config.n,
-        model: s.config.policy,
-        cache: new ResponseCache(s.store),
-        signal: ctx.signal,
-        onEvent: sampleCounter(ctx, s.problems.length * s.config.n),
-      });
-      got = g.samples;
-      failed = g.failures.length;
-    }
-    const r = await finishSamples(
-      s,
-      ctx,
-      RUN_FILES.solutions,
-      got,
-      (x) => x.index < s.config.n,
-      failed,
-      "solution",
-    );
-    s.solutions = r.kept;
-    return r.outcome;
-  },
-};
-
-function sampleCounter(ctx: StageContext, total: number) {
-  let done = 0;
-  return (e: { type: string }) => {
-    if (e.type === "sample") ctx.progress(++done, total);
-  };
-}
-
-const tests: Stage<RunState> = {
-  name: "tests",
-  after: ["solutions"],
-  settings: (s) => ({ m: s.config.m, tester: withModelEnv("tester", s.config.tester) }),
-  files: [RUN_FILES.tests],
-  async load(s, ctx) {
-    s.tests = (await readJsonl(ctx.path(RUN_FILES.tests), UnitTestSampleSchema, { strict: true })).records;
-  },
-  async compute(s, ctx) {
-    let got: UnitTestSample[];
-    let failed = 0;
-    if (s.config.codet) got = (await codetData(s)).tests;
-    else if (s.config.tester.replay) {
-      got = (await readTestsFile(s.config.tester.replay)).records;
-      await requireBenchmarkTasks(s, got, s.config.tester.replay);
-    } else {
-      // The paper embeds one model-written solution per problem (the canonical one when none extracted).
-      const g = await generateSamples({
-        role: "tester",
-        prompts: buildPrompts(s.problems, "tester", s.benchmark?.prompts, embeddedSolutions(s.solutions), {
-          onCanonical: (t) =>
-            ctx.note(
-              `${t.length} problems have no usable policy solution (first: ${t[0]}): their tester prompts embed the canonical solution`,
-            ),
-        }),
-        n: s.config.m,
-        model: s.config.tester,
-        cache: new ResponseCache(s.store),
-        signal: ctx.signal,
-        onEvent: sampleCounter(ctx, s.problems.length * s.config.m),
-      });
-      got = g.samples;
-      failed = g.failures.length;
-    }
-    // CodeT replays count m in test samples (already applied); their unit tests are the assert cases.
-    const keep = (t: UnitTestSample) => s.config.codet !== undefined || t.index < s.config.m;
-    const r = await finishSamples(s, ctx, RUN_FILES.tests, got, keep, failed, "unit-test");
-    s.tests = r.kept;
-    return r.outcome;
   },
 };
 
