@@ -1,15 +1,12 @@
-/**
- * The sandbox pool: dedupes pairs, groups them by solution into jobs, spreads jobs over K warm workers,
- * replaces dead or hung workers and retries their unfinished pairs once, and streams outcomes.
- */
-import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, linkSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join } from "node:path";
 import { CodermError } from "../errors.js";
 import { type CaseResult, VERDICTS, type Verdict } from "../records.js";
 import { buildReport, DEFAULT_PYTHON, prepareHarness, probeBwrap, SHARE_MOUNT } from "./isolation.js";
+import { OutcomeQueue, type PendingJob, planJobs, type Unit } from "./pair-jobs.js";
 import { crashed, ProgramBatcher } from "./program.js";
+import { stageShared } from "./share.js";
 import type {
   IsolationReport,
   PairInput,
@@ -27,52 +24,8 @@ const VERDICT_SET = new Set<string>(VERDICTS);
 /** Jobs in flight per worker (bench:exec rl at load ~3: a job's end → the next job's start gap was ≈ 0.2 ms/pair). */
 const PIPELINE = 2;
 
-interface Unit {
-  key: string;
-  format: "unittest" | "assert";
-  solution: string;
-  test?: string;
-  cases?: string[];
-  ids: string[];
-}
-
-interface PendingJob {
-  solutionKey: string;
-  units: Unit[];
-  attempt: number;
-}
-
 type LoadFailure = Omit<PairOutcome, "id">;
 
-function sha(...parts: string[]): string {
-  const h = createHash("sha1");
-  for (const p of parts) h.update(p).update("\0");
-  return h.digest("hex");
-}
-
-function assertCases(test: string | string[]): string[] {
-  return Array.isArray(test) ? test : test.split("\n").filter((l) => l.trim() !== "");
-}
-
-/** Queue of outcomes consumed by an async generator. */
-class OutcomeQueue {
-  private items: PairOutcome[] = [];
-  private wake: (() => void) | undefined;
-  push(o: PairOutcome): void {
-    this.items.push(o);
-    this.wake?.();
-  }
-  async next(): Promise<PairOutcome | undefined> {
-    while (this.items.length === 0) await new Promise<void>((r) => (this.wake = r));
-    this.wake = undefined;
-    return this.items.shift();
-  }
-  drain(): PairOutcome[] {
-    return this.items.splice(0);
-  }
-}
-
-/** Result of `Sandbox.call`: a child-side kind's return value, or why it has none. */
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: string };
 
 export class Sandbox {
@@ -225,25 +178,8 @@ export class Sandbox {
    * Used for large job inputs such as expected outputs, which would otherwise travel inside every job.
    */
   share(path: string): string {
-    const shareDir = this.spawnOpts.shareDir as string;
-    const st = statSync(path);
-    const id = createHash("sha1")
-      .update(`${resolve(path)}\0${st.size}\0${st.mtimeMs}`)
-      .digest("hex");
-    const name = `${id.slice(0, 16)}-${basename(path)}`;
-    const staged = join(shareDir, name);
-    if (!existsSync(staged)) {
-      // A link shares the inode and its mode, so only a world-readable file may be linked.
-      if (st.mode & 0o004) {
-        try {
-          linkSync(path, staged);
-        } catch {
-          copyFileSync(path, staged);
-        }
-      } else copyFileSync(path, staged);
-      if (!(statSync(staged).mode & 0o004)) chmodSync(staged, 0o644);
-    }
-    return this.spawnOpts.bwrap ? `${SHARE_MOUNT}/${name}` : staged;
+    const name = stageShared(this.spawnOpts.shareDir as string, path);
+    return this.spawnOpts.bwrap ? `${SHARE_MOUNT}/${name}` : join(this.spawnOpts.shareDir as string, name);
   }
 
   /** An executor for a kind called job by job (e.g. the `labels` kind): `run(job, timeoutMs)` → CallOutcome. */
@@ -332,29 +268,7 @@ export class Sandbox {
     if (this.closed) throw new CodermError("E_SANDBOX", "sandbox is closed");
     const { signal } = runOpts;
     signal?.throwIfAborted();
-    const units = new Map<string, Unit>();
-    let total = 0;
-    for (const p of pairs) {
-      total++;
-      const cases = p.format === "assert" ? assertCases(p.test) : undefined;
-      const test = p.format === "assert" ? undefined : Array.isArray(p.test) ? p.test.join("\n") : p.test;
-      const key = sha(p.format, p.solution, test ?? JSON.stringify(cases));
-      const u = units.get(key);
-      if (u) u.ids.push(p.id);
-      else units.set(key, { key, format: p.format, solution: p.solution, test, cases, ids: [p.id] });
-    }
-    const bySolution = new Map<string, Unit[]>();
-    for (const u of units.values()) {
-      const sk = sha(u.format, u.solution);
-      const list = bySolution.get(sk);
-      if (list) list.push(u);
-      else bySolution.set(sk, [u]);
-    }
-    const queue: PendingJob[] = [];
-    const size = this.opts.parity ? 1 : this.opts.batchSize;
-    for (const [sk, list] of bySolution)
-      for (let i = 0; i < list.length; i += size)
-        queue.push({ solutionKey: sk, units: list.slice(i, i + size), attempt: 0 });
+    const { queue, total } = planJobs(pairs, this.opts.parity ? 1 : this.opts.batchSize);
 
     const out = new OutcomeQueue();
     let done = 0;
