@@ -208,37 +208,22 @@ export class ShardWorker {
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    return this.execute(job.id, d);
-  }
-
-  /** Called holding a sandbox slot. */
-  private async execute(id: string | undefined, d: ShardData): Promise<ShardResult> {
-    this.executing++;
     const t0 = performance.now();
-    let ran = false;
-    const free = () => {
-      if (!ran) {
-        this.executing--;
-        this.slotsFree.release();
-      }
-      ran = true;
-    };
+    this.executing++;
+    let outcomes: StoredOutcome[][];
     try {
-      return await this.executeInSlot(id, d, t0, free);
+      outcomes = await this.runPairs(job.id, d);
     } finally {
-      free();
+      // Storing the results needs no sandbox slot: the next (prefetched) shard starts now.
+      this.executing--;
+      this.slotsFree.release();
     }
+    return this.store(job.id, d, outcomes, t0);
   }
 
-  /** Run a shard's pairs; `free` hands the sandbox slot on as soon as they ran (storing results needs none). */
-  private async executeInSlot(
-    id: string | undefined,
-    d: ShardData,
-    t0: number,
-    free: () => void,
-  ): Promise<ShardResult> {
+  /** A shard's pairs through this machine's sandbox, as outcomes per group and test. */
+  private async runPairs(id: string | undefined, d: ShardData): Promise<StoredOutcome[][]> {
     const sb = await this.sandboxFor(d.profile);
-    const pk = profileKey(d.profile);
     const pairs: PairInput[] = [];
     d.groups.forEach((g, gi) => {
       g.tests.forEach((t, ti) => {
@@ -252,10 +237,20 @@ export class ShardWorker {
       const { id: _id, ...rest } = o;
       outcomes[gi]![ti] = rest;
     }
-    free();
     for (const row of outcomes)
       for (let i = 0; i < row.length; i++)
         row[i] ??= { verdict: "crash", passed: false, stderr: "crash: the sandbox gave no result" };
+    return outcomes;
+  }
+
+  /** Store a shard's outcomes under their content keys, then answer the job (inline when small). */
+  private async store(
+    id: string | undefined,
+    d: ShardData,
+    outcomes: StoredOutcome[][],
+    t0: number,
+  ): Promise<ShardResult> {
+    const pk = profileKey(d.profile);
     await writeResults(
       this.redis,
       this.queue,
@@ -267,7 +262,7 @@ export class ShardWorker {
       this.opts.resultTtlSeconds ?? DEFAULT_RESULT_TTL_S,
     );
     this.stats.shards++;
-    this.stats.pairs += pairs.length;
+    this.stats.pairs += outcomes.reduce((n, row) => n + row.length, 0);
     const ms = Math.round(performance.now() - t0);
     if (this.opts.verbose) this.log(`worker: shard ${id} done in ${ms} ms`);
     const inline = JSON.stringify(outcomes).length <= INLINE_RESULT_BYTES;
