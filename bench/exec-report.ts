@@ -82,12 +82,18 @@ export async function explain(
   if (differ.length === 0) return [];
   // coderm fixes PYTHONHASHSEED=0 (reproducible verdicts); the reference inherits a random seed, so set and
   // dict-of-str order, e.g. list(set(words)), can pass there and fail here. The reference rerun with seed 0 says.
-  const ids = new Set(differ.map((p) => p.id));
-  const seeded = runReference(
-    programs.filter((p) => ids.has(p.id)),
-    1,
-    { ...process.env, PYTHONHASHSEED: "0" },
-  ).out;
+  // Only pairs the reference answered the same way twice need it (the rest are already explained as flaky).
+  const ids = new Set(
+    differ.filter((p) => ref2.get(p.id)?.result === ref1.get(p.id)?.result).map((p) => p.id),
+  );
+  const seeded =
+    ids.size === 0
+      ? new Map<string, RefResult>()
+      : runReference(
+          programs.filter((p) => ids.has(p.id)),
+          1,
+          { ...process.env, PYTHONHASHSEED: "0" },
+        ).out;
   // A fresh candidate per pair: a verdict that changes here would be state leaking between tests (a bug).
   const parity = new Map<string, PairOutcome>();
   const pb = await Sandbox.start({ workers: 1, parity: true, details: true });
