@@ -7,7 +7,8 @@
  * What can go wrong and what happens:
  * - a worker dies mid-shard: BullMQ's stalled check puts the shard back; after the workers' maxStalls it
  *   fails, and the producer retries its solutions one per shard, so one poison solution ends as `crash`
- *   verdicts for its own pairs only;
+ *   verdicts for its own pairs only; a shard that was only fetched ahead on a worker another shard killed
+ *   (workers count each shard's starts) is sent again, at most twice, rather than failed with it;
  * - a shard runs twice (a stalled worker that was only slow): both runs store the same fields, and each
  *   pair is delivered once;
  * - a completion event is missed (Redis restart, stream trimmed): a periodic check asks BullMQ for the

@@ -14,6 +14,8 @@ export const keys = {
   result: (q: string, group: string) => `${PREFIX}:${q}:~res:${group}`,
   workers: (q: string) => `${PREFIX}:${q}:~workers`,
   run: (q: string, run: string) => `${PREFIX}:${q}:~run:${run}`,
+  /** How many times each of a run's shards began executing (a hash: job id → count). */
+  starts: (q: string, run: string) => `${PREFIX}:${q}:~starts:${run}`,
 };
 
 /** Checked connection settings for one Redis URL. */

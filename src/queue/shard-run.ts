@@ -65,8 +65,12 @@ const MAX_SHARD_PAIRS = 4096;
 
 const RUN_TTL_MS = 30_000;
 
+const STALLED = /stalled more than allowable limit/;
+/** Times a shard lost only beside others is sent again before its deaths count as its own. */
+const MAX_LOST_BESIDE = 2;
+
 function describeFailure(reason: string): string {
-  if (/stalled more than allowable limit/.test(reason))
+  if (STALLED.test(reason))
     return `crash: every queue worker that ran this solution died before finishing it (BullMQ: ${reason})`;
   return `crash: the queue worker failed this shard: ${reason}`.slice(0, 2000);
 }
@@ -85,6 +89,8 @@ export class ShardRun {
   private msPerPair: number | undefined;
   /** Shards to send again (split, lost, skipped) go first; fresh ones are cut at the size wanted now. */
   private readonly retry: PlannedShard[] = [];
+  /** Shards sent again because their worker died running something else (see onStalledOut). */
+  private readonly lostBeside = new WeakMap<PlannedShard, number>();
   private packer = new ShardPacker([]);
   private readonly outstanding = new Map<string, { shard: PlannedShard; since: number }>();
   private seq = 0;
@@ -152,7 +158,7 @@ export class ShardRun {
       this.packer = new ShardPacker([]);
       if (!host.isClosed()) {
         // Workers skip shards of a run whose key is gone; drop the ones still waiting outright.
-        await host.redis.del(this.runKey).catch(() => {});
+        await host.redis.del(this.runKey, keys.starts(host.queueName, this.runId)).catch(() => {});
         if (this.outstanding.size > 0)
           await Promise.allSettled([...this.outstanding.keys()].map((id) => host.queue.remove(id)));
       }
@@ -267,20 +273,49 @@ export class ShardRun {
     if (!entry) return;
     const { shard } = entry;
     if (ev.kind === "completed") this.onCompleted(shard, ev.value as ShardResult | undefined);
-    else if (shard.groups.length > 1) {
+    else if (STALLED.test(ev.reason) && (this.lostBeside.get(shard) ?? 0) < MAX_LOST_BESIDE) {
+      this.onStalledOut(jobId, shard, ev.reason).catch((e: unknown) => this.ch.fail(e));
+      return;
+    } else this.onFailed(shard, ev.reason);
+    this.repump();
+  }
+
+  /**
+   * A shard failed for stalling. A worker also holds the shard it fetched ahead, so a shard can be lost
+   * with workers killed by another shard (a poison one); only deaths while it ran count against it.
+   */
+  private async onStalledOut(jobId: string, shard: PlannedShard, reason: string): Promise<void> {
+    const { host } = this;
+    const [started, job] = await Promise.all([
+      host.redis.hget(keys.starts(host.queueName, this.runId), jobId),
+      Job.fromId<ShardData, ShardResult>(host.queue, jobId),
+    ]);
+    const deaths = job?.stalledCounter ?? 0;
+    if (Number(started ?? 0) < deaths) {
+      this.lostBeside.set(shard, (this.lostBeside.get(shard) ?? 0) + 1);
+      this.stats.readded++;
+      this.notice(
+        `queue: a shard stalled out, but in ${deaths - Number(started ?? 0)} of its ${deaths} worker deaths it was only fetched ahead, not running; enqueued it again`,
+      );
+      this.retry.unshift(shard);
+    } else this.onFailed(shard, reason);
+    this.repump();
+  }
+
+  private onFailed(shard: PlannedShard, reason: string): void {
+    if (shard.groups.length > 1) {
       // One solution may be the poison: retry the shard's solutions one per shard.
       this.stats.split++;
       this.notice(
-        `queue: a shard failed (${ev.reason}); retrying its ${shard.groups.length} solutions one per shard`,
+        `queue: a shard failed (${reason}); retrying its ${shard.groups.length} solutions one per shard`,
       );
       this.retry.unshift(...shard.groups.map((g) => ({ groups: [g], pairs: g.units.length, bytes: 0 })));
     } else {
       this.stats.failed++;
-      const stderr = describeFailure(ev.reason);
-      this.notice(`queue: ${shard.pairs} pairs of one solution end as crash: ${ev.reason}`);
+      const stderr = describeFailure(reason);
+      this.notice(`queue: ${shard.pairs} pairs of one solution end as crash: ${reason}`);
       for (const u of shard.groups[0]!.units) this.deliver(u, { verdict: "crash", passed: false, stderr });
     }
-    this.repump();
   }
 
   private onCompleted(shard: PlannedShard, r: ShardResult | undefined): void {

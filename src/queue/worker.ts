@@ -44,6 +44,9 @@ export interface WorkerInfo {
 
 export const HEARTBEAT_MS = 5000;
 
+/** Shard start counts outlive any run's shards (BullMQ keeps failed jobs an hour too). */
+const STARTS_TTL_MS = 3_600_000;
+
 /** What runs a shard's pairs: the local `Sandbox` by default. */
 export type ShardRunner = PairExecutor & { readonly isolation: IsolationReport; kill(): void };
 
@@ -208,6 +211,16 @@ export class ShardWorker {
       await job.moveToWait(token);
       throw new WaitingError();
     }
+    // Counted so a producer can tell a shard that died running from one that only sat fetched ahead on a
+    // worker killed by another shard. Not awaited: a count lost with a worker dying in its first
+    // millisecond costs that shard one more try, never a wrong verdict.
+    const starts = keys.starts(this.queue, d.run);
+    this.redis
+      .multi()
+      .hincrby(starts, job.id ?? "", 1)
+      .pexpire(starts, STARTS_TTL_MS)
+      .exec()
+      .catch(() => {});
     const t0 = performance.now();
     this.executing++;
     let outcomes: StoredOutcome[][];
